@@ -1,0 +1,314 @@
+//! One error type for every failure, classified from Graph's error envelope by a pure function.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::core::usage::Usage;
+
+/// What went wrong, coarse enough to act on. The wire names are the JS `kind` strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Rejected before any request was made.
+    InvalidArgument,
+    /// The token is missing, invalid or expired (Graph code 190).
+    Auth,
+    /// The token lacks a permission or task (codes 10, 200-299).
+    Permission,
+    /// The object does not exist or cannot be seen with this token (100/33).
+    NotFound,
+    /// A Graph rate limit was hit (4, 17, 32, 613, 80001, 80002, 80006 ...).
+    RateLimited,
+    /// Details of a message outside the newest 20 of its thread (9000001).
+    MessageUnavailable,
+    /// "Please reduce the amount of data you're asking for" (code 1): ask for less.
+    ReduceData,
+    /// A temporary Graph failure (codes 1, 2, `is_transient`, HTTP 5xx).
+    Transient,
+    /// No response: connection refused, reset, DNS ...
+    Network,
+    /// No response within `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// A response that is not the JSON Graph promises.
+    InvalidResponse,
+    /// Any other Graph error.
+    Graph,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "invalid_argument",
+            Self::Auth => "auth",
+            Self::Permission => "permission",
+            Self::NotFound => "not_found",
+            Self::RateLimited => "rate_limited",
+            Self::MessageUnavailable => "message_unavailable",
+            Self::ReduceData => "reduce_data",
+            Self::Transient => "transient",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::Aborted => "aborted",
+            Self::InvalidResponse => "invalid_response",
+            Self::Graph => "graph",
+        }
+    }
+}
+
+/// A failed call. Never carries the access token: messages from Graph are redacted on the way in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphApiError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subcode: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fbtrace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    pub is_transient: bool,
+}
+
+impl GraphApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            status: None,
+            code: None,
+            subcode: None,
+            error_type: None,
+            fbtrace_id: None,
+            retry_after_ms: None,
+            is_transient: matches!(
+                kind,
+                ErrorKind::Transient
+                    | ErrorKind::RateLimited
+                    | ErrorKind::Network
+                    | ErrorKind::Timeout
+            ),
+        }
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub fn invalid_response(status: u16, message: impl Into<String>) -> Self {
+        Self {
+            status: Some(status),
+            ..Self::new(ErrorKind::InvalidResponse, message)
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the message, so no error can leak a token.
+    pub fn redact(mut self, secret: &str) -> Self {
+        if !secret.is_empty() && self.message.contains(secret) {
+            self.message = self.message.replace(secret, "[redacted]");
+        }
+        self
+    }
+}
+
+impl fmt::Display for GraphApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GraphApiError {}
+
+/// Graph's `{"error": {...}}` envelope; every member is optional because real bodies vary.
+#[derive(Debug, Default, Deserialize)]
+struct ErrorEnvelope {
+    error: Option<ErrorBody>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    message: Option<Value>,
+    #[serde(default, rename = "type")]
+    error_type: Option<Value>,
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default)]
+    error_subcode: Option<Value>,
+    #[serde(default)]
+    error_user_msg: Option<Value>,
+    #[serde(default)]
+    fbtrace_id: Option<Value>,
+    #[serde(default)]
+    is_transient: Option<Value>,
+}
+
+fn as_i64(v: &Option<Value>) -> Option<i64> {
+    match v.as_ref()? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn as_string(v: &Option<Value>) -> Option<String> {
+    match v.as_ref()? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+const RATE_LIMIT_CODES: &[i64] = &[4, 17, 32, 341, 613, 80001, 80002, 80004, 80005, 80006, 80008];
+
+/// Turns a non-2xx response (or a 2xx carrying an error envelope) into an error.
+/// Dispatches on Graph's `code`/`error_subcode`, falling back to the HTTP status.
+pub fn classify_error(status: u16, body: &[u8], usage: Option<&Usage>) -> GraphApiError {
+    let body: Option<ErrorBody> = serde_json::from_slice::<ErrorEnvelope>(body)
+        .ok()
+        .and_then(|e| e.error);
+    let Some(body) = body else {
+        let kind = match status {
+            401 => ErrorKind::Auth,
+            403 => ErrorKind::Permission,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Transient,
+            _ => ErrorKind::InvalidResponse,
+        };
+        let mut err = GraphApiError::new(
+            kind,
+            format!("Graph answered HTTP {status} without an error envelope"),
+        );
+        err.status = Some(status);
+        err.retry_after_ms = usage.and_then(Usage::retry_after_ms);
+        return err;
+    };
+
+    let code = as_i64(&body.code);
+    let subcode = as_i64(&body.error_subcode);
+    let message = as_string(&body.message).unwrap_or_else(|| format!("Graph error (HTTP {status})"));
+    let user_msg = as_string(&body.error_user_msg).unwrap_or_default();
+    let flagged_transient = matches!(body.is_transient, Some(Value::Bool(true)));
+    let asks_for_less = |s: &str| s.to_ascii_lowercase().contains("reduce the amount of data");
+
+    let kind = match (code, subcode) {
+        (Some(9000001), _) => ErrorKind::MessageUnavailable,
+        (Some(1), _) if asks_for_less(&message) || asks_for_less(&user_msg) => ErrorKind::ReduceData,
+        (Some(c), _) if RATE_LIMIT_CODES.contains(&c) => ErrorKind::RateLimited,
+        (Some(190 | 102), _) => ErrorKind::Auth,
+        (Some(10 | 3 | 200..=299), _) => ErrorKind::Permission,
+        (Some(100), Some(33)) | (Some(803), _) => ErrorKind::NotFound,
+        (Some(1 | 2), _) => ErrorKind::Transient,
+        _ if flagged_transient || status >= 500 => ErrorKind::Transient,
+        _ if status == 429 => ErrorKind::RateLimited,
+        _ => ErrorKind::Graph,
+    };
+    let mut err = GraphApiError::new(kind, message);
+    err.status = Some(status);
+    err.code = code;
+    err.subcode = subcode;
+    err.error_type = as_string(&body.error_type);
+    err.fbtrace_id = as_string(&body.fbtrace_id);
+    err.retry_after_ms = usage.and_then(Usage::retry_after_ms);
+    err.is_transient = err.is_transient || flagged_transient;
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify(status: u16, body: &str) -> GraphApiError {
+        classify_error(status, body.as_bytes(), None)
+    }
+
+    fn envelope(code: i64, subcode: Option<i64>, message: &str) -> String {
+        let mut error = serde_json::json!({
+            "message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbC123"
+        });
+        if let Some(s) = subcode {
+            error["error_subcode"] = s.into();
+        }
+        serde_json::json!({ "error": error }).to_string()
+    }
+
+    #[test]
+    fn classification_table() {
+        let reduce = "Please reduce the amount of data you're asking for, then retry your request";
+        let cases: &[(u16, i64, Option<i64>, &str, ErrorKind)] = &[
+            (400, 4, None, "(#4) Application request limit reached", ErrorKind::RateLimited),
+            (400, 17, None, "(#17) User request limit reached", ErrorKind::RateLimited),
+            (400, 32, None, "(#32) Page request limit reached", ErrorKind::RateLimited),
+            (400, 613, Some(2534040), "Calls to this api have exceeded the rate limit.", ErrorKind::RateLimited),
+            (400, 80001, None, "too many calls", ErrorKind::RateLimited),
+            (400, 80002, None, "too many calls", ErrorKind::RateLimited),
+            (400, 80006, None, "(#80006) There have been too many messenger api calls", ErrorKind::RateLimited),
+            (500, 1, None, reduce, ErrorKind::ReduceData),
+            (500, 1, Some(99), "An unknown error occurred", ErrorKind::Transient),
+            (500, 2, None, "An unexpected error has occurred.", ErrorKind::Transient),
+            (400, 190, Some(463), "Error validating access token: Session has expired", ErrorKind::Auth),
+            (400, 10, None, "(#10) Permission denied", ErrorKind::Permission),
+            (400, 200, None, "(#200) Permissions error", ErrorKind::Permission),
+            (403, 299, None, "(#299) Permission", ErrorKind::Permission),
+            (400, 100, Some(33), "Unsupported get request.", ErrorKind::NotFound),
+            (400, 100, None, "(#100) Invalid parameter", ErrorKind::Graph),
+            (400, 2500, None, "Syntax error", ErrorKind::Graph),
+            (400, 9000001, None, "This Message has been deleted by the user or the business.", ErrorKind::MessageUnavailable),
+        ];
+        for &(status, code, subcode, message, kind) in cases {
+            let err = classify(status, &envelope(code, subcode, message));
+            assert_eq!(err.kind, kind, "code {code} subcode {subcode:?}");
+            assert_eq!(err.code, Some(code));
+            assert_eq!(err.subcode, subcode);
+            assert_eq!(err.status, Some(status));
+            assert_eq!(err.fbtrace_id.as_deref(), Some("AbC123"));
+            assert_eq!(err.error_type.as_deref(), Some("OAuthException"));
+            assert_eq!(err.message, message);
+            let transient = matches!(kind, ErrorKind::RateLimited | ErrorKind::Transient);
+            assert_eq!(err.is_transient, transient, "code {code}");
+        }
+    }
+
+    #[test]
+    fn reduce_data_text_may_come_in_error_user_msg() {
+        let body = r#"{"error":{"code":1,"error_subcode":99,"message":"An unknown error occurred",
+            "error_user_msg":"Please reduce the amount of data you're asking for, then retry your request"}}"#;
+        assert_eq!(classify(500, body).kind, ErrorKind::ReduceData);
+    }
+
+    #[test]
+    fn is_transient_flag_and_string_codes_are_honoured() {
+        let body = r#"{"error":{"code":"12345","message":"x","is_transient":true}}"#;
+        let err = classify(400, body);
+        assert_eq!(err.kind, ErrorKind::Transient);
+        assert_eq!(err.code, Some(12345));
+        assert!(err.is_transient);
+    }
+
+    #[test]
+    fn bodies_without_an_envelope_fall_back_to_the_status() {
+        assert_eq!(classify(503, "<html>Service Unavailable</html>").kind, ErrorKind::Transient);
+        assert_eq!(classify(502, "").kind, ErrorKind::Transient);
+        assert_eq!(classify(404, "").kind, ErrorKind::NotFound);
+        assert_eq!(classify(401, "nope").kind, ErrorKind::Auth);
+        assert_eq!(classify(429, "").kind, ErrorKind::RateLimited);
+        assert_eq!(classify(400, "{\"data\":[]}").kind, ErrorKind::InvalidResponse);
+    }
+
+    #[test]
+    fn redaction_removes_the_token() {
+        let err = GraphApiError::new(ErrorKind::Auth, "bad token EAAB123 given").redact("EAAB123");
+        assert_eq!(err.message, "bad token [redacted] given");
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure core: everything that decides, builds, parses or classifies, and no I/O. It runs under
+//! plain `cargo test` on the host and is shared by the Rust client and the wasm facade.
+
+pub mod error;
+pub mod fields;
+pub mod ids;
+pub(crate) mod lenient;
+pub mod models;
+pub mod pacing;
+pub mod paging;
+pub mod proof;
+pub mod request;
+pub mod retry;
+pub mod time;
+pub mod usage;

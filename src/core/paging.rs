@@ -1,0 +1,185 @@
+//! Paging decisions. The next page is always asked of the configured `baseUrl`, rebuilt from
+//! `cursors.after`: a `paging.next` URL is never followed, so a response cannot send the token
+//! to another host. URLs handed back to callers have the token stripped.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::core::models::Paging;
+use crate::core::request::RequestSpec;
+
+/// Walks one list: produces the request for each next page and stops when Graph says the list
+/// ended, or when a cursor repeats (which would otherwise loop forever).
+#[derive(Debug, Clone)]
+pub struct Pager {
+    next: Option<RequestSpec>,
+    seen_cursors: HashSet<String>,
+}
+
+impl Pager {
+    pub fn new(first: RequestSpec) -> Self {
+        Pager {
+            next: Some(first),
+            seen_cursors: HashSet::new(),
+        }
+    }
+
+    /// The request to send next, or `None` when the list is done.
+    pub fn next_request(&self) -> Option<&RequestSpec> {
+        self.next.as_ref()
+    }
+
+    /// Records the page just received. An empty page that still has `next` does not end the list.
+    pub fn advance(&mut self, paging: Option<&Paging>) {
+        let Some(current) = self.next.take() else {
+            return;
+        };
+        let Some(after) = next_cursor(paging) else {
+            return;
+        };
+        if !self.seen_cursors.insert(after.clone()) {
+            return;
+        }
+        let mut next = current;
+        next.remove("before");
+        next.set("after", after);
+        self.next = Some(next);
+    }
+}
+
+/// The cursor of the next page, if Graph says there is one.
+pub fn next_cursor(paging: Option<&Paging>) -> Option<String> {
+    let paging = paging?;
+    let next = paging.next.as_deref()?;
+    paging
+        .cursors
+        .as_ref()
+        .and_then(|c| c.after.clone())
+        .or_else(|| query_param(next, "after"))
+        .filter(|c| !c.is_empty())
+}
+
+/// One query parameter of a URL, percent-decoded.
+pub fn query_param(url: &str, key: &str) -> Option<String> {
+    let query = url.split_once('?')?.1.split('#').next()?;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then(|| {
+            percent_encoding::percent_decode_str(&v.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+    })
+}
+
+/// Removes `access_token` from a URL's query.
+pub fn strip_token(url: &str) -> String {
+    let (base, rest) = match url.split_once('?') {
+        Some(parts) => parts,
+        None => return url.to_owned(),
+    };
+    let (query, fragment) = match rest.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (rest, None),
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !key.eq_ignore_ascii_case("access_token") && !pair.is_empty()
+        })
+        .collect();
+    let mut out = base.to_owned();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// Strips the token from every URL in a response body, wherever Graph put one.
+pub fn strip_tokens_in(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains("access_token=") => *s = strip_token(s),
+        Value::Array(items) => items.iter_mut().for_each(strip_tokens_in),
+        Value::Object(map) => map.values_mut().for_each(strip_tokens_in),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::models::Cursors;
+
+    fn paging(after: Option<&str>, next: Option<&str>) -> Paging {
+        Paging {
+            cursors: Some(Cursors {
+                before: Some("B".into()),
+                after: after.map(Into::into),
+            }),
+            next: next.map(Into::into),
+            previous: None,
+        }
+    }
+
+    fn first() -> RequestSpec {
+        RequestSpec {
+            path: "/me/conversations".into(),
+            query: vec![("platform".into(), "messenger".into()), ("before".into(), "X".into())],
+        }
+    }
+
+    #[test]
+    fn follows_cursors_against_our_own_request_not_the_next_url() {
+        let mut pager = Pager::new(first());
+        pager.advance(Some(&paging(Some("C1"), Some("https://evil.example/steal?after=C9"))));
+        let next = pager.next_request().unwrap();
+        assert_eq!(next.path_and_query(), "/me/conversations?platform=messenger&after=C1");
+    }
+
+    #[test]
+    fn stops_without_next_and_on_a_repeated_cursor() {
+        let mut pager = Pager::new(first());
+        pager.advance(Some(&paging(Some("C1"), None)));
+        assert!(pager.next_request().is_none());
+
+        let mut pager = Pager::new(first());
+        pager.advance(Some(&paging(Some("C1"), Some("n"))));
+        pager.advance(Some(&paging(Some("C2"), Some("n"))));
+        assert!(pager.next_request().is_some());
+        pager.advance(Some(&paging(Some("C1"), Some("n"))));
+        assert!(pager.next_request().is_none(), "C1 came back: stop, do not loop");
+    }
+
+    #[test]
+    fn cursor_can_come_from_the_next_url_alone() {
+        let p = Paging {
+            cursors: None,
+            next: Some("https://graph.facebook.com/v26.0/1/conversations?limit=25&after=QVF%3D".into()),
+            previous: None,
+        };
+        assert_eq!(next_cursor(Some(&p)).as_deref(), Some("QVF="));
+        assert_eq!(next_cursor(None), None);
+    }
+
+    #[test]
+    fn token_is_stripped_from_urls() {
+        assert_eq!(
+            strip_token("https://g/x?access_token=SECRET&after=A#f"),
+            "https://g/x?after=A#f"
+        );
+        assert_eq!(strip_token("https://g/x?access_token=SECRET"), "https://g/x");
+        assert_eq!(strip_token("https://g/x?a=1"), "https://g/x?a=1");
+        let mut body = serde_json::json!({"paging": {"next": "https://g/x?limit=2&access_token=T&after=A"},
+            "data": [{"messages": {"paging": {"previous": "https://g/y?access_token=T"}}}]});
+        strip_tokens_in(&mut body);
+        assert!(!body.to_string().contains("access_token"));
+        assert_eq!(body["paging"]["next"], "https://g/x?limit=2&after=A");
+    }
+}
