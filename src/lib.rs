@@ -1,7 +1,24 @@
-//! Typed client for Meta's Conversations API (Messenger and Instagram threads via the Graph API).
+//! Typed client for Meta's Conversations API: Messenger and Instagram threads through the Graph
+//! API. The same operations serve Rust code (over any [`Transport`]; `FetchTransport` in wasm)
+//! and, through the wasm facade, every JS runtime.
+//!
+//! The [`core`] module does no I/O: request building, models, paging, error classification,
+//! retry and pacing decisions, and the sync planner, all testable with plain `cargo test`.
 
+pub mod client;
 pub mod core;
+pub mod transport;
 
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use crate::client::{Client, ClientOptions, Paginated, TokenTransport, DEFAULT_API_VERSION};
 pub use crate::core::error::{ErrorKind, GraphApiError};
 pub use crate::core::models::*;
+pub use crate::core::proof::{app_secret_proof, AppSecretProof};
+pub use crate::core::request::{
+    ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
+    ListMessagesOptions, MessagesOptions, Platform,
+};
 pub use crate::core::usage::Usage;
+pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};

@@ -46,6 +46,10 @@ pub struct Usage {
     pub page: Option<AppUsage>,
     /// `X-Business-Use-Case-Usage`, keyed by business object id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "Record<string, BusinessUseCaseUsage[]>")
+    )]
     pub business: BTreeMap<String, Vec<BusinessUseCaseUsage>>,
 }
 

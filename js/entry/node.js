@@ -1,0 +1,15 @@
+// Node >= 18, Bun, and Deno's npm: imports. The .wasm is read from disk on first use.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { initSync } from "../wasm/graph_conversations.js";
+import { defineApi } from "../core.js";
+
+const api = defineApi({
+  loadSync() {
+    const path = fileURLToPath(new URL("../wasm/graph_conversations_bg.wasm", import.meta.url));
+    initSync({ module: readFileSync(path) });
+  },
+});
+
+export { GraphApiError } from "../core.js";
+export const { ConversationsClient, computeAppSecretProof, initWasm } = api;

@@ -1,0 +1,48 @@
+//! What the client needs from its environment: send a GET, sleep, tell the time, roll a die.
+//! The wasm build ships `FetchTransport` (global `fetch`, for browsers, Workers, Deno, Node);
+//! host code and tests plug in their own.
+
+/// A request ready to send: an absolute URL on the configured `baseUrl` and its headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// Abandon the request after this long (`ErrorKind::Timeout`).
+    pub timeout_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransportError {
+    /// No response (refused, reset, DNS, CORS ...). The text must not contain the URL's query.
+    Network(String),
+    Timeout,
+    Aborted,
+}
+
+/// The client's only link to the outside world.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    async fn sleep(&self, ms: f64);
+    /// Milliseconds on any monotonic-enough clock (only differences are used).
+    fn now_ms(&self) -> f64;
+    /// Uniform in [0, 1), for retry jitter.
+    fn random(&self) -> f64;
+}

@@ -1,0 +1,346 @@
+//! The JS facade: thin wrappers that turn JS values into core options, run the Rust client, and
+//! turn results into plain JS objects and failures into `GraphApiError`. Nothing here panics on
+//! bad input: every conversion failure becomes an `invalid_argument` rejection.
+
+mod fetch;
+mod stream;
+
+use std::future::Future;
+
+use futures::future::{select, Either};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
+
+pub use fetch::FetchTransport;
+use stream::{ItemStream, ListSource};
+
+use crate::client::{Client, ClientOptions};
+use crate::core::error::{ErrorKind, GraphApiError};
+use crate::core::proof::app_secret_proof;
+use crate::core::request::{
+    ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
+    ListMessagesOptions, MessagesOptions,
+};
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createGraphApiError)]
+    fn create_graph_api_error(message: &str, fields: JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = whenAborted)]
+    fn when_aborted(signal: &AbortSignal) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = isAbortSignal)]
+    fn is_abort_signal(value: &JsValue) -> bool;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What went wrong, coarse enough to act on. */
+export type GraphApiErrorKind = "invalid_argument" | "auth" | "permission" | "not_found"
+  | "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout"
+  | "aborted" | "invalid_response" | "graph";
+
+/** Every failure rejects with this class (one identity in every runtime). */
+export declare class GraphApiError extends Error {
+  constructor(message: string, fields?: Partial<Omit<GraphApiError, "message" | "name">>);
+  kind: GraphApiErrorKind;
+  /** HTTP status, when there was a response. */
+  status?: number;
+  /** Graph `error.code`. */
+  code?: number;
+  /** Graph `error.error_subcode`. */
+  subcode?: number;
+  /** Graph `error.type`. */
+  type?: string;
+  fbtraceId?: string;
+  /** From `X-Business-Use-Case-Usage` `estimated_time_to_regain_access`, when known. */
+  retryAfterMs?: number;
+  isTransient: boolean;
+}
+
+/** Fields of an unexpected shape, or unknown to these types, kept as Graph sent them. */
+export type Extra = Record<string, unknown>;
+
+/** Per-call options every operation accepts. */
+export interface RequestOptions {
+  /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */
+  signal?: AbortSignal;
+}
+
+/** Every item of a list, fetched page by page as you iterate. */
+export interface Paginated<T> extends AsyncIterable<T> {
+  /** Whole pages instead of items. */
+  pages(): AsyncIterable<Page<T>>;
+  /** Collects up to `limit` items. */
+  toArray(options: { limit: number }): Promise<T[]>;
+}
+"#;
+
+fn to_js_error(err: GraphApiError) -> JsValue {
+    let fields = serde_wasm_bindgen::to_value(&err).unwrap_or(JsValue::UNDEFINED);
+    create_graph_api_error(&err.message, fields)
+}
+
+/// Rust value to plain JS object. Going through JSON text and the engine's `JSON.parse` is much
+/// faster than building objects field by field across the boundary.
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, GraphApiError> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| GraphApiError::invalid_response(200, format!("cannot encode: {e}")))?;
+    js_sys::JSON::parse(&text)
+        .map_err(|_| GraphApiError::invalid_response(200, "cannot decode JSON"))
+}
+
+fn from_js<T: DeserializeOwned + Default>(value: &JsValue, what: &str) -> Result<T, GraphApiError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    if !value.is_object() {
+        return Err(GraphApiError::invalid_argument(format!("{what} must be an object")));
+    }
+    serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| GraphApiError::invalid_argument(format!("{what}: {e}")))
+}
+
+fn id_arg(value: &JsValue, what: &str) -> Result<String, GraphApiError> {
+    value
+        .as_string()
+        .ok_or_else(|| GraphApiError::invalid_argument(format!("{what} must be a string")))
+}
+
+/// The caller's `signal`, if any; anything else there is a mistake worth reporting.
+fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, GraphApiError> {
+    if !options.is_object() {
+        return Ok(None);
+    }
+    let signal = js_sys::Reflect::get(options, &JsValue::from_str("signal")).unwrap_or_default();
+    if signal.is_undefined() || signal.is_null() {
+        return Ok(None);
+    }
+    if !is_abort_signal(&signal) {
+        return Err(GraphApiError::invalid_argument("signal must be an AbortSignal"));
+    }
+    Ok(Some(signal.unchecked_into()))
+}
+
+fn aborted() -> GraphApiError {
+    GraphApiError::new(ErrorKind::Aborted, "the operation was aborted")
+}
+
+/// Runs `work` until it ends or `signal` fires, whichever comes first.
+pub(crate) async fn abortable<T>(
+    signal: Option<&AbortSignal>,
+    work: impl Future<Output = Result<T, GraphApiError>>,
+) -> Result<T, GraphApiError> {
+    let Some(signal) = signal else {
+        return work.await;
+    };
+    if signal.aborted() {
+        return Err(aborted());
+    }
+    let fired = JsFuture::from(when_aborted(signal));
+    match select(Box::pin(work), fired).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(aborted()),
+    }
+}
+
+/// Runs an operation as a Promise: JS value on success, `GraphApiError` on failure.
+fn promise<F>(work: F) -> js_sys::Promise
+where
+    F: Future<Output = Result<JsValue, GraphApiError>> + 'static,
+{
+    future_to_promise(async move { work.await.map_err(to_js_error) })
+}
+
+/// A Conversations API client for JS.
+#[wasm_bindgen]
+pub struct ConversationsClient {
+    client: Client<FetchTransport>,
+}
+
+#[wasm_bindgen]
+impl ConversationsClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<ConversationsClient, JsValue> {
+        let build = || {
+            if !options.is_object() {
+                return Err(GraphApiError::invalid_argument(
+                    "options with an accessToken are required",
+                ));
+            }
+            let options: ClientOptions = serde_wasm_bindgen::from_value(options.clone())
+                .map_err(|e| GraphApiError::invalid_argument(format!("options: {e}")))?;
+            Client::new(options, FetchTransport::default())
+        };
+        build()
+            .map(|client| ConversationsClient { client })
+            .map_err(to_js_error)
+    }
+
+    /// The last rate-limit usage Graph reported (`X-App-Usage`, `X-Business-Use-Case-Usage`).
+    #[wasm_bindgen(getter, unchecked_return_type = "Usage | undefined")]
+    pub fn usage(&self) -> JsValue {
+        self.client
+            .usage()
+            .and_then(|u| to_js(&u).ok())
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// A client sharing this one's pacing, with the call's `signal`.
+    fn for_call(&self, options: &JsValue) -> Result<(Client<FetchTransport>, Option<AbortSignal>), GraphApiError> {
+        let signal = signal_of(options)?;
+        Ok((self.client.with_transport(FetchTransport::new(signal.clone())), signal))
+    }
+
+    /// One page of a Page's or Instagram account's threads (`GET /{page-id}/conversations`).
+    #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<Page<Conversation>>")]
+    pub fn list_conversations(
+        &self,
+        #[wasm_bindgen(js_name = "pageId", unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions & RequestOptions")]
+        options: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.for_call(&options);
+        promise(async move {
+            let (client, signal) = call?;
+            let page_id = id_arg(&page_id, "pageId")?;
+            let o: ListConversationsOptions = from_js(&options, "options")?;
+            let page = abortable(signal.as_ref(), client.list_conversations(&page_id, &o)).await?;
+            to_js(&page)
+        })
+    }
+
+    /// Every thread: `for await (const c of client.conversations(id, { platform }))`.
+    #[wasm_bindgen(unchecked_return_type = "Paginated<Conversation>")]
+    pub fn conversations(
+        &self,
+        #[wasm_bindgen(js_name = "pageId", unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConversationsOptions & RequestOptions")]
+        options: JsValue,
+    ) -> Result<ItemStream, JsValue> {
+        let build = || {
+            let (client, signal) = self.for_call(&options)?;
+            let o: ConversationsOptions = from_js(&options, "options")?;
+            let list = client.conversations(&id_arg(&page_id, "pageId")?, &o)?;
+            Ok(ItemStream::new(ListSource::new(list, signal)))
+        };
+        build().map_err(to_js_error)
+    }
+
+    /// The thread with one person (PSID or IGSID), or `null`.
+    #[wasm_bindgen(js_name = findConversation, unchecked_return_type = "Promise<Conversation | null>")]
+    pub fn find_conversation(
+        &self,
+        #[wasm_bindgen(js_name = "pageId", unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FindConversationOptions & RequestOptions")]
+        options: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.for_call(&options);
+        promise(async move {
+            let (client, signal) = call?;
+            let page_id = id_arg(&page_id, "pageId")?;
+            if !options.is_object() {
+                return Err(GraphApiError::invalid_argument("options with platform and userId are required"));
+            }
+            let o: FindConversationOptions = from_js(&options, "options")?;
+            let found = abortable(signal.as_ref(), client.find_conversation(&page_id, &o)).await?;
+            match found {
+                Some(c) => to_js(&c),
+                None => Ok(JsValue::NULL),
+            }
+        })
+    }
+
+    /// One thread (`GET /{conversation-id}`).
+    #[wasm_bindgen(js_name = getConversation, unchecked_return_type = "Promise<Conversation>")]
+    pub fn get_conversation(
+        &self,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GetOptions & RequestOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.for_call(&options);
+        promise(async move {
+            let (client, signal) = call?;
+            let id = id_arg(&conversation_id, "conversationId")?;
+            let o: GetOptions = from_js(&options, "options")?;
+            to_js(&abortable(signal.as_ref(), client.get_conversation(&id, &o)).await?)
+        })
+    }
+
+    /// One page of a thread's messages, newest first (default fields `id`, `created_time`).
+    #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<Page<Message>>")]
+    pub fn list_messages(
+        &self,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ListMessagesOptions & RequestOptions")]
+        options: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.for_call(&options);
+        promise(async move {
+            let (client, signal) = call?;
+            let id = id_arg(&conversation_id, "conversationId")?;
+            let o: ListMessagesOptions = from_js(&options, "options")?;
+            to_js(&abortable(signal.as_ref(), client.list_messages(&id, &o)).await?)
+        })
+    }
+
+    /// Every message of a thread, newest first.
+    #[wasm_bindgen(unchecked_return_type = "Paginated<Message>")]
+    pub fn messages(
+        &self,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MessagesOptions & RequestOptions")]
+        options: JsValue,
+    ) -> Result<ItemStream, JsValue> {
+        let build = || {
+            let (client, signal) = self.for_call(&options)?;
+            let o: MessagesOptions = from_js(&options, "options")?;
+            let list = client.messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
+            Ok(ItemStream::new(ListSource::new(list, signal)))
+        };
+        build().map_err(to_js_error)
+    }
+
+    /// A message's details; rejects with kind `"message_unavailable"` outside the newest 20.
+    #[wasm_bindgen(js_name = getMessage, unchecked_return_type = "Promise<Message>")]
+    pub fn get_message(
+        &self,
+        #[wasm_bindgen(js_name = "messageId", unchecked_param_type = "string")] message_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GetOptions & RequestOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        let call = self.for_call(&options);
+        promise(async move {
+            let (client, signal) = call?;
+            let id = id_arg(&message_id, "messageId")?;
+            let o: GetOptions = from_js(&options, "options")?;
+            to_js(&abortable(signal.as_ref(), client.get_message(&id, &o)).await?)
+        })
+    }
+}
+
+/// `appsecret_proof` for server runtimes (never ship an app secret to a browser).
+#[wasm_bindgen(js_name = computeAppSecretProof, unchecked_return_type = "Promise<AppSecretProof>")]
+pub fn compute_app_secret_proof(
+    #[wasm_bindgen(js_name = "accessToken", unchecked_param_type = "string")] access_token: JsValue,
+    #[wasm_bindgen(js_name = "appSecret", unchecked_param_type = "string")] app_secret: JsValue,
+    time: Option<f64>,
+) -> js_sys::Promise {
+    promise(async move {
+        let token = id_arg(&access_token, "accessToken")?;
+        let secret = id_arg(&app_secret, "appSecret")?;
+        if token.is_empty() || secret.is_empty() {
+            return Err(GraphApiError::invalid_argument("accessToken and appSecret must not be empty"));
+        }
+        let time = match time {
+            Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => t as i64,
+            Some(_) => return Err(GraphApiError::invalid_argument("time must be whole unix seconds")),
+            None => (js_sys::Date::now() / 1000.0).floor() as i64,
+        };
+        to_js(&app_secret_proof(&token, &secret, time))
+    })
+}
