@@ -1,1 +1,92 @@
-//! graph-sim: placeholder
+//! graph-sim: a local stand-in for Meta's Graph API Conversations endpoints (Messenger and
+//! Instagram), with seeded data, paging, the newest-20 rule, auth, rate limits and
+//! deterministic fault injection.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = graph_sim::spawn(graph_sim::Config { rate: 0.0, ..Default::default() }).await?;
+//! let url = format!("{}/v26.0/me/conversations?platform=messenger", sim.base_url());
+//! // ... GET `url` with `Authorization: Bearer sim-page-token`
+//! # Ok(()) }
+//! ```
+
+mod auth;
+pub mod cli;
+mod clock;
+mod config;
+mod control;
+mod data;
+mod errors;
+mod faults;
+mod fields;
+mod graph;
+mod ids;
+mod json;
+mod log;
+mod query;
+mod ratelimit;
+mod render;
+mod server;
+mod state;
+mod store;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use clock::Clock;
+pub use config::{Config, Faults, Settings};
+pub use data::{
+    ANCHOR, IGSID_BASE, IG_ID, IG_TOKEN, IG_USERNAME, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
+};
+pub use graph::DEFAULT_VERSION;
+
+/// The `appsecret_proof` a client sends: hex HMAC-SHA256 keyed with the app secret over the
+/// token, or over `token|time` when sent with `appsecret_time=time`.
+pub fn appsecret_proof(app_secret: &str, token: &str, time: Option<i64>) -> String {
+    auth::proof(app_secret, token, time)
+}
+
+/// Serves the simulator on `listener` until the returned future is dropped.
+pub async fn serve(config: Config, listener: TcpListener) -> io::Result<()> {
+    let sim = state::Sim::new(config, listener.local_addr()?)?;
+    server::run(Arc::new(sim), listener).await
+}
+
+/// Starts the simulator on a free port of 127.0.0.1 in the current tokio runtime.
+pub async fn spawn(config: Config) -> io::Result<SimHandle> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let sim = Arc::new(state::Sim::new(config, addr)?);
+    Ok(SimHandle {
+        addr,
+        task: tokio::spawn(server::run(sim, listener)),
+    })
+}
+
+/// A running simulator; dropping it stops the server and closes its connections.
+#[derive(Debug)]
+pub struct SimHandle {
+    addr: SocketAddr,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

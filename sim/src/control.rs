@@ -1,0 +1,157 @@
+//! `/__sim/...`: JSON control endpoints for tests and the demo. No auth, never rate-limited,
+//! never faulted.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::config::SettingsPatch;
+use crate::data::{self, Account};
+use crate::ids::{Inbox, ThreadRef};
+use crate::render;
+use crate::state::Sim;
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/__sim/accounts", get(accounts))
+        .route("/__sim/messages", post(add_message))
+        .route("/__sim/stats", get(stats))
+        .route("/__sim/reset", post(reset))
+        .route("/__sim/config", get(config).post(set_config))
+        .route("/__sim/requests", get(requests).delete(clear_requests))
+}
+
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+fn listed_threads(sim: &Sim, inbox: Inbox) -> usize {
+    let overlay = sim.overlay();
+    (0..sim.ds.thread_count(inbox))
+        .filter(|&index| overlay.view(&sim.ds, ThreadRef { inbox, index }).listed())
+        .count()
+}
+
+async fn accounts(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    let list: Vec<Value> = Account::ALL
+        .into_iter()
+        .map(|a| {
+            let inboxes: Vec<Value> = a
+                .inboxes()
+                .iter()
+                .map(|&inbox| {
+                    json!({
+                        "platform": inbox.name(),
+                        "threads": sim.ds.thread_count(inbox),
+                        "listed_threads": listed_threads(&sim, inbox),
+                        "customer_id_base": match inbox {
+                            Inbox::Messenger => data::PSID_BASE,
+                            Inbox::Instagram => data::IGSID_BASE,
+                        }.to_string(),
+                    })
+                })
+                .collect();
+            let mut v = json!({
+                "id": a.id(),
+                "token": sim.token_of(a),
+                "host": a.host(),
+                "platform_inboxes": a.inboxes().iter().map(|i| i.name()).collect::<Vec<_>>(),
+                "threads": sim.ds.thread_count(a.default_inbox()),
+                "inboxes": inboxes,
+            });
+            let (k, name) = match a {
+                Account::Page => ("name", data::PAGE_NAME),
+                Account::Instagram => ("username", data::IG_USERNAME),
+            };
+            v[k] = name.into();
+            v
+        })
+        .collect();
+    Json(Value::Array(list))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMessage {
+    conversation_id: String,
+    text: String,
+    #[serde(default)]
+    from: Option<String>,
+}
+
+async fn add_message(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let req: NewMessage = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+    };
+    let from_business = match req.from.as_deref() {
+        None | Some("customer") => false,
+        Some("business") => true,
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("from must be \"customer\" or \"business\", got {other:?}"),
+            )
+        }
+    };
+    let Some(t) = sim
+        .ds
+        .codec
+        .parse_thread(&req.conversation_id)
+        .filter(|t| sim.ds.contains(*t))
+    else {
+        return error(StatusCode::NOT_FOUND, "unknown conversation_id");
+    };
+    let now = sim.clock.now_secs();
+    let (m, created) = sim
+        .overlay_mut()
+        .add(&sim.ds, t, req.text, from_business, now);
+    Json(json!({
+        "id": sim.ds.codec.message_id(m),
+        "created_time": render::time(created),
+    }))
+    .into_response()
+}
+
+async fn stats(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(serde_json::to_value(&sim.runtime().stats).unwrap_or_default())
+}
+
+async fn reset(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    sim.reset();
+    Json(json!({ "reset": true }))
+}
+
+async fn config(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(serde_json::to_value(sim.settings()).unwrap_or_default())
+}
+
+async fn set_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    let patch: SettingsPatch = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+    };
+    let mut settings = sim.settings_mut();
+    match settings.apply(patch) {
+        Ok(()) => Json(serde_json::to_value(&*settings).unwrap_or_default()).into_response(),
+        Err(e) => error(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    Json(serde_json::to_value(sim.log().recent()).unwrap_or_default())
+}
+
+async fn clear_requests(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    let mut log = sim.log();
+    let cleared = log.recent().len();
+    log.clear();
+    Json(json!({ "cleared": cleared }))
+}
