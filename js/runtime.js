@@ -21,6 +21,15 @@ export function createGraphApiError(message, fields) {
   return new GraphApiError(message, fields);
 }
 
+// appsecret_proof with WebCrypto (Workers, Deno, Node >= 18, browsers): the same value as the
+// Rust core's app_secret_proof, without shipping an HMAC implementation in the wasm.
+export async function hmacSha256Hex(key, message) {
+  const enc = new TextEncoder();
+  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(message)));
+  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,17 +4,18 @@
 
 use std::sync::{Arc, Mutex};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::error::{classify_error, ErrorKind, GraphApiError};
-use crate::core::lenient::Lenient;
 use crate::core::models::{Conversation, Message, Page};
 use crate::core::pacing::Pacer;
 use crate::core::paging::{strip_tokens_in, Pager};
 use crate::core::proof::AppSecretProof;
 use crate::core::request::{self, RequestSpec};
 use crate::core::retry::{Decision, RetryPolicy};
+use crate::core::schema::{self, Schema, CONVERSATION, MESSAGE};
 use crate::core::usage::Usage;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
@@ -113,16 +114,21 @@ impl Config {
             .is_some_and(|(major, minor)| {
                 !major.is_empty()
                     && !minor.is_empty()
-                    && major.bytes().chain(minor.bytes()).all(|b| b.is_ascii_digit())
+                    && major
+                        .bytes()
+                        .chain(minor.bytes())
+                        .all(|b| b.is_ascii_digit())
             });
         if !valid_version {
             return Err(GraphApiError::invalid_argument(format!(
-                "apiVersion must look like \"v26.0\", got {api_version:?}"
+                "apiVersion must look like \"v26.0\", got \"{api_version}\""
             )));
         }
         let requests_per_second = o.requests_per_second.unwrap_or(2.0);
         if !requests_per_second.is_finite() || requests_per_second < 0.0 {
-            return Err(bad("requestsPerSecond must be 0 (off) or a positive number"));
+            return Err(bad(
+                "requestsPerSecond must be 0 (off) or a positive number",
+            ));
         }
         let timeout_ms = o.timeout_ms.unwrap_or(30_000.0);
         if !timeout_ms.is_finite() || timeout_ms <= 0.0 {
@@ -247,13 +253,15 @@ impl<T: Transport> Client<T> {
             .send(self.http_request(spec))
             .await
             .map_err(|e| match e {
-                TransportError::Network(m) => GraphApiError::new(
-                    ErrorKind::Network,
-                    format!("network error: {m}"),
-                ),
+                TransportError::Network(m) => {
+                    GraphApiError::new(ErrorKind::Network, format!("network error: {m}"))
+                }
                 TransportError::Timeout => GraphApiError::new(
                     ErrorKind::Timeout,
-                    format!("no response within {} ms", self.shared.config.timeout_ms),
+                    format!(
+                        "no response within {} ms",
+                        self.shared.config.timeout_ms as u64
+                    ),
                 ),
                 TransportError::Aborted => GraphApiError::new(ErrorKind::Aborted, "aborted"),
             })?;
@@ -309,31 +317,38 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// Sends with retries and decodes leniently into `R`.
-    pub async fn get<R: Lenient>(&self, spec: &RequestSpec) -> Result<R, GraphApiError> {
-        let body = self.get_value(spec).await?;
-        match R::from_value(body) {
-            (Some(typed), _) => Ok(typed),
-            _ => Err(GraphApiError::invalid_response(
-                200,
-                "response does not have the shape Graph documents",
-            )),
+    /// Sends with retries and normalises the body as `expect` says.
+    pub async fn fetch(&self, spec: &RequestSpec, expect: Expect) -> Result<Value, GraphApiError> {
+        let mut body = self.get_value(spec).await?;
+        match expect {
+            Expect::Object(s) => {
+                if !schema::normalize(&mut body, s) {
+                    return Err(GraphApiError::invalid_response(
+                        200,
+                        "response is not the JSON object Graph documents",
+                    ));
+                }
+            }
+            Expect::Page(s) => {
+                // A body without a data array is not a page; an odd item inside one is kept.
+                if !body.get("data").is_some_and(Value::is_array) {
+                    return Err(GraphApiError::invalid_response(
+                        200,
+                        "list response has no data array",
+                    ));
+                }
+                schema::normalize_page(&mut body, s);
+            }
         }
+        Ok(body)
     }
 
-    /// A list page: `data` must be there (a body without it is not a page).
-    async fn get_page<I: Lenient>(&self, spec: &RequestSpec) -> Result<Page<I>, GraphApiError> {
-        let body = self.get_value(spec).await?;
-        if !body.get("data").is_some_and(Value::is_array) {
-            return Err(GraphApiError::invalid_response(
-                200,
-                "list response has no data array",
-            ));
-        }
-        match Page::<I>::from_value(body) {
-            (Some(page), _) => Ok(page),
-            _ => Err(GraphApiError::invalid_response(200, "malformed list page")),
-        }
+    async fn fetch_typed<R: DeserializeOwned>(
+        &self,
+        spec: &RequestSpec,
+        expect: Expect,
+    ) -> Result<R, GraphApiError> {
+        typed(self.fetch(spec, expect).await?)
     }
 
     pub async fn list_conversations(
@@ -341,8 +356,8 @@ impl<T: Transport> Client<T> {
         page_id: &str,
         options: &request::ListConversationsOptions,
     ) -> Result<Page<Conversation>, GraphApiError> {
-        self.get_page(&request::list_conversations(page_id, options)?)
-            .await
+        let spec = request::list_conversations(page_id, options)?;
+        self.fetch_typed(&spec, Expect::Page(&CONVERSATION)).await
     }
 
     /// Every thread, page after page.
@@ -354,10 +369,8 @@ impl<T: Transport> Client<T> {
     where
         T: Clone,
     {
-        Ok(Paginated::new(
-            self.clone(),
-            request::conversations(page_id, options)?,
-        ))
+        let first = request::conversations(page_id, options)?;
+        Ok(Paginated::new(self.clone(), first, &CONVERSATION))
     }
 
     /// The thread with one person, or `None` when there is none.
@@ -366,9 +379,8 @@ impl<T: Transport> Client<T> {
         page_id: &str,
         options: &request::FindConversationOptions,
     ) -> Result<Option<Conversation>, GraphApiError> {
-        let page: Page<Conversation> = self
-            .get_page(&request::find_conversation(page_id, options)?)
-            .await?;
+        let spec = request::find_conversation(page_id, options)?;
+        let page: Page<Conversation> = self.fetch_typed(&spec, Expect::Page(&CONVERSATION)).await?;
         Ok(page.data.into_iter().next())
     }
 
@@ -377,8 +389,8 @@ impl<T: Transport> Client<T> {
         conversation_id: &str,
         options: &request::GetOptions,
     ) -> Result<Conversation, GraphApiError> {
-        self.get(&request::get_conversation(conversation_id, options)?)
-            .await
+        let spec = request::get_conversation(conversation_id, options)?;
+        self.fetch_typed(&spec, Expect::Object(&CONVERSATION)).await
     }
 
     pub async fn list_messages(
@@ -386,8 +398,8 @@ impl<T: Transport> Client<T> {
         conversation_id: &str,
         options: &request::ListMessagesOptions,
     ) -> Result<Page<Message>, GraphApiError> {
-        self.get_page(&request::list_messages(conversation_id, options)?)
-            .await
+        let spec = request::list_messages(conversation_id, options)?;
+        self.fetch_typed(&spec, Expect::Page(&MESSAGE)).await
     }
 
     /// Every message of a thread, newest first, page after page.
@@ -399,10 +411,8 @@ impl<T: Transport> Client<T> {
     where
         T: Clone,
     {
-        Ok(Paginated::new(
-            self.clone(),
-            request::messages(conversation_id, options)?,
-        ))
+        let first = request::messages(conversation_id, options)?;
+        Ok(Paginated::new(self.clone(), first, &MESSAGE))
     }
 
     /// A message's details; `ErrorKind::MessageUnavailable` outside the newest 20 of its thread.
@@ -411,8 +421,21 @@ impl<T: Transport> Client<T> {
         message_id: &str,
         options: &request::GetOptions,
     ) -> Result<Message, GraphApiError> {
-        self.get(&request::get_message(message_id, options)?).await
+        let spec = request::get_message(message_id, options)?;
+        self.fetch_typed(&spec, Expect::Object(&MESSAGE)).await
     }
+}
+
+/// What a response must be.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    Object(&'static Schema),
+    Page(&'static Schema),
+}
+
+fn typed<R: DeserializeOwned>(value: Value) -> Result<R, GraphApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| GraphApiError::invalid_response(200, format!("cannot decode: {e}")))
 }
 
 /// Items of a list across pages. Pages are fetched one at a time, on demand.
@@ -420,26 +443,34 @@ impl<T: Transport> Client<T> {
 pub struct Paginated<T, I> {
     client: Client<T>,
     pager: Pager,
+    items: &'static Schema,
     buffer: std::collections::VecDeque<I>,
 }
 
-impl<T: Transport, I: Lenient> Paginated<T, I> {
-    fn new(client: Client<T>, first: RequestSpec) -> Self {
+impl<T: Transport, I: DeserializeOwned> Paginated<T, I> {
+    /// A walk starting at `first`, whose items are objects of `items`.
+    pub fn new(client: Client<T>, first: RequestSpec, items: &'static Schema) -> Self {
         Paginated {
             client,
             pager: Pager::new(first),
+            items,
             buffer: Default::default(),
         }
     }
 
-    /// The next whole page, or `None` after the last.
-    pub async fn next_page(&mut self) -> Result<Option<Page<I>>, GraphApiError> {
+    /// The next whole page as normalised JSON, or `None` after the last.
+    pub async fn next_page_value(&mut self) -> Result<Option<Value>, GraphApiError> {
         let Some(spec) = self.pager.next_request().cloned() else {
             return Ok(None);
         };
-        let page: Page<I> = self.client.get_page(&spec).await?;
-        self.pager.advance(page.paging.as_ref());
+        let page = self.client.fetch(&spec, Expect::Page(self.items)).await?;
+        self.pager.advance(page.get("paging"));
         Ok(Some(page))
+    }
+
+    /// The next whole page, or `None` after the last.
+    pub async fn next_page(&mut self) -> Result<Option<Page<I>>, GraphApiError> {
+        self.next_page_value().await?.map(typed).transpose()
     }
 
     /// The next item, or `None` after the last. Empty pages with `next` are skipped.

@@ -129,55 +129,35 @@ impl fmt::Display for GraphApiError {
 
 impl std::error::Error for GraphApiError {}
 
-/// Graph's `{"error": {...}}` envelope; every member is optional because real bodies vary.
-#[derive(Debug, Default, Deserialize)]
-struct ErrorEnvelope {
-    error: Option<ErrorBody>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: Option<Value>,
-    #[serde(default, rename = "type")]
-    error_type: Option<Value>,
-    #[serde(default)]
-    code: Option<Value>,
-    #[serde(default)]
-    error_subcode: Option<Value>,
-    #[serde(default)]
-    error_user_msg: Option<Value>,
-    #[serde(default)]
-    fbtrace_id: Option<Value>,
-    #[serde(default)]
-    is_transient: Option<Value>,
-}
-
-fn as_i64(v: &Option<Value>) -> Option<i64> {
-    match v.as_ref()? {
+fn as_i64(v: Option<&Value>) -> Option<i64> {
+    match v? {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
 }
 
-fn as_string(v: &Option<Value>) -> Option<String> {
-    match v.as_ref()? {
+fn as_string(v: Option<&Value>) -> Option<String> {
+    match v? {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         other => Some(other.to_string()),
     }
 }
 
-const RATE_LIMIT_CODES: &[i64] = &[4, 17, 32, 341, 613, 80001, 80002, 80004, 80005, 80006, 80008];
+const RATE_LIMIT_CODES: &[i64] = &[
+    4, 17, 32, 341, 613, 80001, 80002, 80004, 80005, 80006, 80008,
+];
 
 /// Turns a non-2xx response (or a 2xx carrying an error envelope) into an error.
 /// Dispatches on Graph's `code`/`error_subcode`, falling back to the HTTP status.
 pub fn classify_error(status: u16, body: &[u8], usage: Option<&Usage>) -> GraphApiError {
-    let body: Option<ErrorBody> = serde_json::from_slice::<ErrorEnvelope>(body)
-        .ok()
-        .and_then(|e| e.error);
-    let Some(body) = body else {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let Some(body) = parsed
+        .as_ref()
+        .and_then(|v| v.get("error"))
+        .filter(|e| e.is_object())
+    else {
         let kind = match status {
             401 => ErrorKind::Auth,
             403 => ErrorKind::Permission,
@@ -195,16 +175,20 @@ pub fn classify_error(status: u16, body: &[u8], usage: Option<&Usage>) -> GraphA
         return err;
     };
 
-    let code = as_i64(&body.code);
-    let subcode = as_i64(&body.error_subcode);
-    let message = as_string(&body.message).unwrap_or_else(|| format!("Graph error (HTTP {status})"));
-    let user_msg = as_string(&body.error_user_msg).unwrap_or_default();
-    let flagged_transient = matches!(body.is_transient, Some(Value::Bool(true)));
+    let field = |name: &str| body.get(name);
+    let code = as_i64(field("code"));
+    let subcode = as_i64(field("error_subcode"));
+    let message =
+        as_string(field("message")).unwrap_or_else(|| format!("Graph error (HTTP {status})"));
+    let user_msg = as_string(field("error_user_msg")).unwrap_or_default();
+    let flagged_transient = matches!(field("is_transient"), Some(Value::Bool(true)));
     let asks_for_less = |s: &str| s.to_ascii_lowercase().contains("reduce the amount of data");
 
     let kind = match (code, subcode) {
         (Some(9000001), _) => ErrorKind::MessageUnavailable,
-        (Some(1), _) if asks_for_less(&message) || asks_for_less(&user_msg) => ErrorKind::ReduceData,
+        (Some(1), _) if asks_for_less(&message) || asks_for_less(&user_msg) => {
+            ErrorKind::ReduceData
+        }
         (Some(c), _) if RATE_LIMIT_CODES.contains(&c) => ErrorKind::RateLimited,
         (Some(190 | 102), _) => ErrorKind::Auth,
         (Some(10 | 3 | 200..=299), _) => ErrorKind::Permission,
@@ -218,8 +202,8 @@ pub fn classify_error(status: u16, body: &[u8], usage: Option<&Usage>) -> GraphA
     err.status = Some(status);
     err.code = code;
     err.subcode = subcode;
-    err.error_type = as_string(&body.error_type);
-    err.fbtrace_id = as_string(&body.fbtrace_id);
+    err.error_type = as_string(field("type"));
+    err.fbtrace_id = as_string(field("fbtrace_id"));
     err.retry_after_ms = usage.and_then(Usage::retry_after_ms);
     err.is_transient = err.is_transient || flagged_transient;
     err
@@ -247,24 +231,96 @@ mod tests {
     fn classification_table() {
         let reduce = "Please reduce the amount of data you're asking for, then retry your request";
         let cases: &[(u16, i64, Option<i64>, &str, ErrorKind)] = &[
-            (400, 4, None, "(#4) Application request limit reached", ErrorKind::RateLimited),
-            (400, 17, None, "(#17) User request limit reached", ErrorKind::RateLimited),
-            (400, 32, None, "(#32) Page request limit reached", ErrorKind::RateLimited),
-            (400, 613, Some(2534040), "Calls to this api have exceeded the rate limit.", ErrorKind::RateLimited),
+            (
+                400,
+                4,
+                None,
+                "(#4) Application request limit reached",
+                ErrorKind::RateLimited,
+            ),
+            (
+                400,
+                17,
+                None,
+                "(#17) User request limit reached",
+                ErrorKind::RateLimited,
+            ),
+            (
+                400,
+                32,
+                None,
+                "(#32) Page request limit reached",
+                ErrorKind::RateLimited,
+            ),
+            (
+                400,
+                613,
+                Some(2534040),
+                "Calls to this api have exceeded the rate limit.",
+                ErrorKind::RateLimited,
+            ),
             (400, 80001, None, "too many calls", ErrorKind::RateLimited),
             (400, 80002, None, "too many calls", ErrorKind::RateLimited),
-            (400, 80006, None, "(#80006) There have been too many messenger api calls", ErrorKind::RateLimited),
+            (
+                400,
+                80006,
+                None,
+                "(#80006) There have been too many messenger api calls",
+                ErrorKind::RateLimited,
+            ),
             (500, 1, None, reduce, ErrorKind::ReduceData),
-            (500, 1, Some(99), "An unknown error occurred", ErrorKind::Transient),
-            (500, 2, None, "An unexpected error has occurred.", ErrorKind::Transient),
-            (400, 190, Some(463), "Error validating access token: Session has expired", ErrorKind::Auth),
-            (400, 10, None, "(#10) Permission denied", ErrorKind::Permission),
-            (400, 200, None, "(#200) Permissions error", ErrorKind::Permission),
+            (
+                500,
+                1,
+                Some(99),
+                "An unknown error occurred",
+                ErrorKind::Transient,
+            ),
+            (
+                500,
+                2,
+                None,
+                "An unexpected error has occurred.",
+                ErrorKind::Transient,
+            ),
+            (
+                400,
+                190,
+                Some(463),
+                "Error validating access token: Session has expired",
+                ErrorKind::Auth,
+            ),
+            (
+                400,
+                10,
+                None,
+                "(#10) Permission denied",
+                ErrorKind::Permission,
+            ),
+            (
+                400,
+                200,
+                None,
+                "(#200) Permissions error",
+                ErrorKind::Permission,
+            ),
             (403, 299, None, "(#299) Permission", ErrorKind::Permission),
-            (400, 100, Some(33), "Unsupported get request.", ErrorKind::NotFound),
+            (
+                400,
+                100,
+                Some(33),
+                "Unsupported get request.",
+                ErrorKind::NotFound,
+            ),
             (400, 100, None, "(#100) Invalid parameter", ErrorKind::Graph),
             (400, 2500, None, "Syntax error", ErrorKind::Graph),
-            (400, 9000001, None, "This Message has been deleted by the user or the business.", ErrorKind::MessageUnavailable),
+            (
+                400,
+                9000001,
+                None,
+                "This Message has been deleted by the user or the business.",
+                ErrorKind::MessageUnavailable,
+            ),
         ];
         for &(status, code, subcode, message, kind) in cases {
             let err = classify(status, &envelope(code, subcode, message));
@@ -298,12 +354,18 @@ mod tests {
 
     #[test]
     fn bodies_without_an_envelope_fall_back_to_the_status() {
-        assert_eq!(classify(503, "<html>Service Unavailable</html>").kind, ErrorKind::Transient);
+        assert_eq!(
+            classify(503, "<html>Service Unavailable</html>").kind,
+            ErrorKind::Transient
+        );
         assert_eq!(classify(502, "").kind, ErrorKind::Transient);
         assert_eq!(classify(404, "").kind, ErrorKind::NotFound);
         assert_eq!(classify(401, "nope").kind, ErrorKind::Auth);
         assert_eq!(classify(429, "").kind, ErrorKind::RateLimited);
-        assert_eq!(classify(400, "{\"data\":[]}").kind, ErrorKind::InvalidResponse);
+        assert_eq!(
+            classify(400, "{\"data\":[]}").kind,
+            ErrorKind::InvalidResponse
+        );
     }
 
     #[test]

@@ -112,7 +112,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, what: &str) -> GraphApiError {
         GraphApiError::invalid_argument(format!(
-            "malformed fields {:?}: {what} at character {}",
+            "malformed fields \"{}\": {what} at character {}",
             self.src.chars().take(200).collect::<String>(),
             self.pos
         ))
@@ -198,16 +198,36 @@ mod tests {
     #[test]
     fn array_items_are_joined() {
         let fields = parse(&["id", "snippet", "messages.limit(5){message}"]).unwrap();
-        assert_eq!(FieldList(&fields).to_string(), "id,snippet,messages.limit(5){message}");
+        assert_eq!(
+            FieldList(&fields).to_string(),
+            "id,snippet,messages.limit(5){message}"
+        );
     }
 
     #[test]
     fn malformed_fields_are_rejected() {
         for bad in [
-            "", "id,", ",id", "id,,x", "messages{id", "messages}", "messages.limit(20",
-            "messages.limit()", "messages.limit(0)", "messages.limit(-1)", "messages.limit(x)",
-            "messages{}", "a b", "a;b", "1abc", "id?x=1", "id&access_token=x", "messages.(2)",
-            "from{", "{id}", "id}",
+            "",
+            "id,",
+            ",id",
+            "id,,x",
+            "messages{id",
+            "messages}",
+            "messages.limit(20",
+            "messages.limit()",
+            "messages.limit(0)",
+            "messages.limit(-1)",
+            "messages.limit(x)",
+            "messages{}",
+            "a b",
+            "a;b",
+            "1abc",
+            "id?x=1",
+            "id&access_token=x",
+            "messages.(2)",
+            "from{",
+            "{id}",
+            "id}",
         ] {
             assert!(parse(&[bad]).is_err(), "{bad:?} should be rejected");
         }

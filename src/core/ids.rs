@@ -13,14 +13,17 @@ pub fn validate_id<'a>(id: &'a str, what: &str) -> Result<&'a str, GraphApiError
         Some("contains '..'")
     } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Some("contains whitespace or a control character")
-    } else if id.chars().any(|c| matches!(c, '/' | '?' | '#' | '%' | '\\')) {
+    } else if id
+        .chars()
+        .any(|c| matches!(c, '/' | '?' | '#' | '%' | '\\'))
+    {
         Some("contains one of / ? # % \\")
     } else {
         None
     };
     match reason {
         Some(reason) => Err(GraphApiError::invalid_argument(format!(
-            "{what} {reason}: {:?}",
+            "{what} {reason}: \"{}\"",
             truncate_for_message(id)
         ))),
         None => Ok(id),
@@ -41,9 +44,12 @@ pub fn path_segment(id: &str) -> String {
     percent_encoding::utf8_percent_encode(id, SEGMENT).to_string()
 }
 
-/// Keeps error messages short even for absurd inputs.
+/// Keeps error messages short and printable even for absurd inputs.
 fn truncate_for_message(s: &str) -> String {
-    s.chars().take(64).collect()
+    s.chars()
+        .take(64)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 pub mod error;
 pub mod fields;
 pub mod ids;
-pub(crate) mod lenient;
 pub mod models;
 pub mod pacing;
 pub mod paging;
 pub mod proof;
 pub mod request;
 pub mod retry;
+pub mod schema;
 pub mod time;
 pub mod usage;

@@ -1,20 +1,21 @@
 //! The data Graph returns, with Graph's own wire names. Every object keeps the fields these types
 //! do not know in `extra` (serialised back inline) and values of an unexpected shape in
-//! `unparsed`, so nothing a newer Graph version sends is lost.
+//! `unparsed`, so nothing a newer Graph version sends is lost. Responses are normalised by
+//! `core::schema` first, so these plain derives never see a value of the wrong type.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use crate::core::lenient::{lenient_object, Lenient, ObjectReader};
 
 /// Fields Graph added that these types do not know yet, kept as sent.
 pub type Extra = Map<String, Value>;
 
 /// A list Graph wraps as `{data: [...], paging}`: a page of an edge, or a nested list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Page<T> {
+    #[serde(default = "Vec::new")]
     pub data: Vec<T>,
+    #[serde(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     #[serde(flatten)]
@@ -33,7 +34,8 @@ impl<T> Default for Page<T> {
 }
 
 /// Graph's paging block. URLs handed to callers never contain the access token.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Paging {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,7 +46,8 @@ pub struct Paging {
     pub previous: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Cursors {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,7 +57,8 @@ pub struct Cursors {
 }
 
 /// A person or business in a thread: `name`/`email` on Messenger, `username` on Instagram.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Participant {
     pub id: String,
@@ -72,7 +76,8 @@ pub struct Participant {
 }
 
 /// A thread between the Page / Instagram account and one person.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Conversation {
     pub id: String,
@@ -104,7 +109,8 @@ pub struct Conversation {
 }
 
 /// One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Message {
     pub id: String,
@@ -139,7 +145,8 @@ pub struct Message {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Attachment {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,7 +173,8 @@ pub struct Attachment {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ImageData {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,7 +202,8 @@ pub struct ImageData {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VideoData {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -216,7 +225,8 @@ pub struct VideoData {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct GenericTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,7 +246,8 @@ pub struct GenericTemplate {
 }
 
 /// A shared post or product; Graph includes only its link or media URL.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Share {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -255,7 +266,8 @@ pub struct Share {
 }
 
 /// An Instagram story reply or mention.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Story {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -269,7 +281,8 @@ pub struct Story {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct StoryRef {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,7 +296,8 @@ pub struct StoryRef {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Reaction {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -298,7 +312,8 @@ pub struct Reaction {
 }
 
 /// Present on replies; `is_self_reply` when replying to one's own message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ReplyTo {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -312,7 +327,8 @@ pub struct ReplyTo {
     pub extra: Extra,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -324,198 +340,36 @@ pub struct Tag {
     pub extra: Extra,
 }
 
-/// A list accepts `{data: [...]}` and, as real payloads sometimes send it, a bare array.
-impl<T: Lenient> Lenient for Page<T> {
-    fn from_value(v: Value) -> (Option<Self>, Option<Value>) {
-        let mut r = match v {
-            Value::Array(_) => ObjectReader::new(serde_json::json!({ "data": v })),
-            other => ObjectReader::new(other),
-        };
-        let Ok(r) = r.as_mut() else {
-            return match r {
-                Err(Value::Null) => (None, None),
-                Err(other) => (None, Some(other)),
-                Ok(_) => unreachable!(),
-            };
-        };
-        let page = Page {
-            data: r.req("data"),
-            paging: r.opt("paging"),
-            extra: r.extra(),
-        };
-        let rest = r.unparsed().map(Value::Object);
-        (Some(page), rest)
+/// Normalises raw Graph JSON with `schema` and decodes it into a model.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    mut value: Value,
+    schema: &crate::core::schema::Schema,
+) -> Option<T> {
+    if !crate::core::schema::normalize(&mut value, schema) {
+        return None;
     }
+    serde_json::from_value(value).ok()
 }
-
-impl<'de, T: Lenient> serde::Deserialize<'de> for Page<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Page::from_value(Value::deserialize(d)?) {
-            (Some(page), _) => Ok(page),
-            _ => Err(serde::de::Error::custom("expected a {data: [...]} object")),
-        }
-    }
-}
-
-lenient_object!(Paging, |r| Paging {
-    cursors: r.opt("cursors"),
-    next: r.opt("next"),
-    previous: r.opt("previous"),
-});
-
-lenient_object!(Cursors, |r| Cursors {
-    before: r.opt("before"),
-    after: r.opt("after"),
-});
-
-lenient_object!(Participant, |r| Participant {
-    id: r.req("id"),
-    name: r.opt("name"),
-    email: r.opt("email"),
-    username: r.opt("username"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Conversation, |r| Conversation {
-    id: r.req("id"),
-    updated_time: r.time("updated_time").unwrap_or_default(),
-    link: r.opt("link"),
-    snippet: r.opt("snippet"),
-    message_count: r.opt("message_count"),
-    unread_count: r.opt("unread_count"),
-    can_reply: r.opt("can_reply"),
-    is_owner: r.opt("is_owner"),
-    participants: r.opt("participants"),
-    senders: r.opt("senders"),
-    messages: r.opt("messages"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Message, |r| Message {
-    id: r.req("id"),
-    created_time: r.time("created_time").unwrap_or_default(),
-    from: r.opt("from"),
-    to: r.opt("to"),
-    message: r.opt("message"),
-    attachments: r.opt("attachments"),
-    shares: r.opt("shares"),
-    story: r.opt("story"),
-    reactions: r.opt("reactions"),
-    reply_to: r.opt("reply_to"),
-    is_unsupported: r.opt("is_unsupported"),
-    tags: r.opt("tags"),
-    sticker: r.opt("sticker"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Attachment, |r| Attachment {
-    id: r.opt("id"),
-    name: r.opt("name"),
-    mime_type: r.opt("mime_type"),
-    size: r.opt("size"),
-    file_url: r.opt("file_url"),
-    image_data: r.opt("image_data"),
-    video_data: r.opt("video_data"),
-    generic_template: r.opt("generic_template"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(ImageData, |r| ImageData {
-    url: r.opt("url"),
-    preview_url: r.opt("preview_url"),
-    width: r.opt("width"),
-    height: r.opt("height"),
-    max_width: r.opt("max_width"),
-    max_height: r.opt("max_height"),
-    render_as_sticker: r.opt("render_as_sticker"),
-    animated_gif_url: r.opt("animated_gif_url"),
-    animated_gif_preview_url: r.opt("animated_gif_preview_url"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(VideoData, |r| VideoData {
-    url: r.opt("url"),
-    preview_url: r.opt("preview_url"),
-    width: r.opt("width"),
-    height: r.opt("height"),
-    length: r.opt("length"),
-    video_type: r.opt("video_type"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(GenericTemplate, |r| GenericTemplate {
-    title: r.opt("title"),
-    subtitle: r.opt("subtitle"),
-    media_url: r.opt("media_url"),
-    cta: r.opt("cta"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Share, |r| Share {
-    id: r.opt("id"),
-    link: r.opt("link"),
-    name: r.opt("name"),
-    description: r.opt("description"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Story, |r| Story {
-    reply_to: r.opt("reply_to"),
-    mention: r.opt("mention"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(StoryRef, |r| StoryRef {
-    link: r.opt("link"),
-    id: r.opt("id"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Reaction, |r| Reaction {
-    reaction: r.opt("reaction"),
-    users: r.opt("users"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(ReplyTo, |r| ReplyTo {
-    mid: r.opt("mid"),
-    is_self_reply: r.opt("is_self_reply"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
-
-lenient_object!(Tag, |r| Tag {
-    name: r.opt("name"),
-    unparsed: r.unparsed(),
-    extra: r.extra(),
-});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::schema::{CONVERSATION, MESSAGE};
     use serde_json::json;
 
     #[test]
     fn decodes_the_documented_instagram_message() {
-        let m: Message = serde_json::from_value(json!({
-            "id": "aWdGGiblWZ",
-            "created_time": "2022-07-12T19:11:07+0000",
-            "to": {"data": [{"username": "biz", "id": "1784"}]},
-            "from": {"username": "kitty", "id": "1785"},
-            "message": "Hi Kitty!",
-            "reply_to": {"mid": "aWdm", "is_self_reply": true}
-        }))
+        let m: Message = decode(
+            json!({
+                "id": "aWdGGiblWZ",
+                "created_time": "2022-07-12T19:11:07+0000",
+                "to": {"data": [{"username": "biz", "id": "1784"}]},
+                "from": {"username": "kitty", "id": "1785"},
+                "message": "Hi Kitty!",
+                "reply_to": {"mid": "aWdm", "is_self_reply": true}
+            }),
+            &MESSAGE,
+        )
         .unwrap();
         assert_eq!(m.from.unwrap().username.as_deref(), Some("kitty"));
         assert_eq!(m.to.unwrap().data[0].id, "1784");
@@ -525,29 +379,32 @@ mod tests {
 
     #[test]
     fn odd_fields_are_kept_not_fatal() {
-        let c: Conversation = serde_json::from_value(json!({
-            "id": 12345,
-            "updated_time": 1657653067,
-            "message_count": "7",
-            "unread_count": "lots",
-            "can_reply": null,
-            "participants": [{"id": "1", "name": "A"}, "ghost"],
-            "wallpaper": "https://example.com/w.png",
-            "messages": {"data": [{"id": "m_1", "created_time": "2022-07-12T19:11:07+0000",
-                                   "attachments": {"data": [{"image_data": {"url": "u", "width": "64"}}]}}]}
-        }))
+        let c: Conversation = decode(
+            json!({
+                "id": 12345,
+                "updated_time": 1657653067,
+                "message_count": "7",
+                "unread_count": "lots",
+                "can_reply": null,
+                "participants": [{"id": "1", "name": "A"}, "ghost"],
+                "wallpaper": "https://example.com/w.png",
+                "messages": {"data": [{"id": "m_1", "created_time": "2022-07-12T19:11:07+0000",
+                             "attachments": {"data": [{"image_data": {"url": "u", "width": "64"}}]}}]}
+            }),
+            &CONVERSATION,
+        )
         .unwrap();
         assert_eq!(c.id, "12345");
         assert_eq!(c.updated_time, "2022-07-12T19:11:07+0000");
         assert_eq!(c.message_count, Some(7));
         assert_eq!(c.unread_count, None);
-        assert_eq!(c.can_reply, None);
-        let unparsed = c.unparsed.as_ref().unwrap();
-        assert_eq!(unparsed["unread_count"], json!("lots"));
-        assert_eq!(unparsed["participants"], json!({"data": ["ghost"]}));
-        assert_eq!(c.participants.as_ref().unwrap().data[0].name.as_deref(), Some("A"));
+        assert_eq!(c.unparsed.as_ref().unwrap()["unread_count"], json!("lots"));
+        let participants = c.participants.as_ref().unwrap();
+        assert_eq!(participants.data[0].name.as_deref(), Some("A"));
+        assert_eq!(participants.extra["unparsed"], json!({"data": ["ghost"]}));
         assert_eq!(c.extra["wallpaper"], json!("https://example.com/w.png"));
-        let image = c.messages.as_ref().unwrap().data[0].attachments.as_ref().unwrap().data[0]
+        let message = &c.messages.as_ref().unwrap().data[0];
+        let image = message.attachments.as_ref().unwrap().data[0]
             .image_data
             .clone()
             .unwrap();
@@ -561,12 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn a_page_needs_an_object_or_a_list() {
-        let page: Page<Conversation> =
-            serde_json::from_str(r#"{"data":[{"id":"t_1","updated_time":"2026-01-01T00:00:00+0000"}],"paging":{"cursors":{"after":"QVFI"},"next":"https://graph.facebook.com/x"}}"#).unwrap();
-        assert_eq!(page.data.len(), 1);
-        assert_eq!(page.paging.unwrap().cursors.unwrap().after.as_deref(), Some("QVFI"));
-        assert!(serde_json::from_str::<Page<Conversation>>("\"nope\"").is_err());
-        assert!(serde_json::from_str::<Conversation>("[1]").is_err());
+    fn non_objects_do_not_decode() {
+        assert!(decode::<Conversation>(json!([1]), &CONVERSATION).is_none());
     }
 }

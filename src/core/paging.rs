@@ -2,11 +2,10 @@
 //! `cursors.after`: a `paging.next` URL is never followed, so a response cannot send the token
 //! to another host. URLs handed back to callers have the token stripped.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::core::models::Paging;
 use crate::core::request::RequestSpec;
 
 /// Walks one list: produces the request for each next page and stops when Graph says the list
@@ -14,14 +13,14 @@ use crate::core::request::RequestSpec;
 #[derive(Debug, Clone)]
 pub struct Pager {
     next: Option<RequestSpec>,
-    seen_cursors: HashSet<String>,
+    seen_cursors: BTreeSet<String>,
 }
 
 impl Pager {
     pub fn new(first: RequestSpec) -> Self {
         Pager {
             next: Some(first),
-            seen_cursors: HashSet::new(),
+            seen_cursors: BTreeSet::new(),
         }
     }
 
@@ -30,8 +29,9 @@ impl Pager {
         self.next.as_ref()
     }
 
-    /// Records the page just received. An empty page that still has `next` does not end the list.
-    pub fn advance(&mut self, paging: Option<&Paging>) {
+    /// Records the `paging` of the page just received. An empty page that still has `next` does
+    /// not end the list.
+    pub fn advance(&mut self, paging: Option<&Value>) {
         let Some(current) = self.next.take() else {
             return;
         };
@@ -48,14 +48,15 @@ impl Pager {
     }
 }
 
-/// The cursor of the next page, if Graph says there is one.
-pub fn next_cursor(paging: Option<&Paging>) -> Option<String> {
+/// The cursor of the next page, if Graph says there is one (`paging.next` present).
+pub fn next_cursor(paging: Option<&Value>) -> Option<String> {
     let paging = paging?;
-    let next = paging.next.as_deref()?;
+    let next = paging.get("next")?.as_str()?;
     paging
-        .cursors
-        .as_ref()
-        .and_then(|c| c.after.clone())
+        .get("cursors")
+        .and_then(|c| c.get("after"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
         .or_else(|| query_param(next, "after"))
         .filter(|c| !c.is_empty())
 }
@@ -115,32 +116,41 @@ pub fn strip_tokens_in(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::models::Cursors;
+    use serde_json::json;
 
-    fn paging(after: Option<&str>, next: Option<&str>) -> Paging {
-        Paging {
-            cursors: Some(Cursors {
-                before: Some("B".into()),
-                after: after.map(Into::into),
-            }),
-            next: next.map(Into::into),
-            previous: None,
+    fn paging(after: Option<&str>, next: Option<&str>) -> Value {
+        let mut p = json!({"cursors": {"before": "B"}});
+        if let Some(a) = after {
+            p["cursors"]["after"] = a.into();
         }
+        if let Some(n) = next {
+            p["next"] = n.into();
+        }
+        p
     }
 
     fn first() -> RequestSpec {
         RequestSpec {
             path: "/me/conversations".into(),
-            query: vec![("platform".into(), "messenger".into()), ("before".into(), "X".into())],
+            query: vec![
+                ("platform".into(), "messenger".into()),
+                ("before".into(), "X".into()),
+            ],
         }
     }
 
     #[test]
     fn follows_cursors_against_our_own_request_not_the_next_url() {
         let mut pager = Pager::new(first());
-        pager.advance(Some(&paging(Some("C1"), Some("https://evil.example/steal?after=C9"))));
+        pager.advance(Some(&paging(
+            Some("C1"),
+            Some("https://evil.example/steal?after=C9"),
+        )));
         let next = pager.next_request().unwrap();
-        assert_eq!(next.path_and_query(), "/me/conversations?platform=messenger&after=C1");
+        assert_eq!(
+            next.path_and_query(),
+            "/me/conversations?platform=messenger&after=C1"
+        );
     }
 
     #[test]
@@ -154,16 +164,15 @@ mod tests {
         pager.advance(Some(&paging(Some("C2"), Some("n"))));
         assert!(pager.next_request().is_some());
         pager.advance(Some(&paging(Some("C1"), Some("n"))));
-        assert!(pager.next_request().is_none(), "C1 came back: stop, do not loop");
+        assert!(
+            pager.next_request().is_none(),
+            "C1 came back: stop, do not loop"
+        );
     }
 
     #[test]
     fn cursor_can_come_from_the_next_url_alone() {
-        let p = Paging {
-            cursors: None,
-            next: Some("https://graph.facebook.com/v26.0/1/conversations?limit=25&after=QVF%3D".into()),
-            previous: None,
-        };
+        let p = json!({"next": "https://graph.facebook.com/v26.0/1/conversations?limit=25&after=QVF%3D"});
         assert_eq!(next_cursor(Some(&p)).as_deref(), Some("QVF="));
         assert_eq!(next_cursor(None), None);
     }
@@ -174,7 +183,10 @@ mod tests {
             strip_token("https://g/x?access_token=SECRET&after=A#f"),
             "https://g/x?after=A#f"
         );
-        assert_eq!(strip_token("https://g/x?access_token=SECRET"), "https://g/x");
+        assert_eq!(
+            strip_token("https://g/x?access_token=SECRET"),
+            "https://g/x"
+        );
         assert_eq!(strip_token("https://g/x?a=1"), "https://g/x?a=1");
         let mut body = serde_json::json!({"paging": {"next": "https://g/x?limit=2&access_token=T&after=A"},
             "data": [{"messages": {"paging": {"previous": "https://g/y?access_token=T"}}}]});

@@ -13,10 +13,15 @@ pub struct AppSecretProof {
     pub time: i64,
 }
 
+/// What the time-stamped proof signs.
+pub fn proof_message(access_token: &str, unix_time: i64) -> String {
+    format!("{access_token}|{unix_time}")
+}
+
 pub fn app_secret_proof(access_token: &str, app_secret: &str, unix_time: i64) -> AppSecretProof {
     let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
         .expect("HMAC accepts keys of any length");
-    mac.update(format!("{access_token}|{unix_time}").as_bytes());
+    mac.update(proof_message(access_token, unix_time).as_bytes());
     AppSecretProof {
         proof: hex::encode(mac.finalize().into_bytes()),
         time: unix_time,
@@ -31,7 +36,10 @@ mod tests {
     fn matches_an_independent_hmac() {
         // python3 -c "import hmac,hashlib;print(hmac.new(b'secret',b'token|1700000000',hashlib.sha256).hexdigest())"
         let p = app_secret_proof("token", "secret", 1_700_000_000);
-        assert_eq!(p.proof, "3c81f1bf0544f53adccadbaf135235bf73451aadede41a90a122c46e93dcae64");
+        assert_eq!(
+            p.proof,
+            "3c81f1bf0544f53adccadbaf135235bf73451aadede41a90a122c46e93dcae64"
+        );
         assert_eq!(p.time, 1_700_000_000);
     }
 }

@@ -280,17 +280,22 @@ pub fn list_conversations(
         Some(id) => Some(validate_id(id, "userId")?.to_owned()),
         None => None,
     };
-    Ok(RequestSpec::new(format!("{}/conversations", node_path(page_id, "pageId")?))
-        .param("platform", Some(platform.as_str().to_owned()))
-        .param("user_id", user_id)
-        .param("folder", check_text("folder", &o.folder)?)
-        .param("fields", Some(conversation_fields(&o.fields)?))
-        .param("limit", check_limit(o.limit)?)
-        .param("after", check_cursor("after", &o.after)?)
-        .param("before", check_cursor("before", &o.before)?))
+    Ok(
+        RequestSpec::new(format!("{}/conversations", node_path(page_id, "pageId")?))
+            .param("platform", Some(platform.as_str().to_owned()))
+            .param("user_id", user_id)
+            .param("folder", check_text("folder", &o.folder)?)
+            .param("fields", Some(conversation_fields(&o.fields)?))
+            .param("limit", check_limit(o.limit)?)
+            .param("after", check_cursor("after", &o.after)?)
+            .param("before", check_cursor("before", &o.before)?),
+    )
 }
 
-pub fn conversations(page_id: &str, o: &ConversationsOptions) -> Result<RequestSpec, GraphApiError> {
+pub fn conversations(
+    page_id: &str,
+    o: &ConversationsOptions,
+) -> Result<RequestSpec, GraphApiError> {
     list_conversations(
         page_id,
         &ListConversationsOptions {
@@ -329,11 +334,16 @@ pub fn list_messages(id: &str, o: &ListMessagesOptions) -> Result<RequestSpec, G
             "pass either after or before, not both",
         ));
     }
-    Ok(RequestSpec::new(format!("{}/messages", node_path(id, "conversationId")?))
-        .param("fields", Some(message_fields(&o.fields, &["id", "created_time"])?))
-        .param("limit", check_limit(o.limit)?)
-        .param("after", check_cursor("after", &o.after)?)
-        .param("before", check_cursor("before", &o.before)?))
+    Ok(
+        RequestSpec::new(format!("{}/messages", node_path(id, "conversationId")?))
+            .param(
+                "fields",
+                Some(message_fields(&o.fields, &["id", "created_time"])?),
+            )
+            .param("limit", check_limit(o.limit)?)
+            .param("after", check_cursor("after", &o.after)?)
+            .param("before", check_cursor("before", &o.before)?),
+    )
 }
 
 pub fn messages(id: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiError> {
@@ -348,8 +358,10 @@ pub fn messages(id: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiEr
 }
 
 pub fn get_message(id: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
-    Ok(RequestSpec::new(node_path(id, "messageId")?)
-        .param("fields", Some(message_fields(&o.fields, DEFAULT_MESSAGE_FIELDS)?)))
+    Ok(RequestSpec::new(node_path(id, "messageId")?).param(
+        "fields",
+        Some(message_fields(&o.fields, DEFAULT_MESSAGE_FIELDS)?),
+    ))
 }
 
 #[cfg(test)]
@@ -369,7 +381,10 @@ mod tests {
                 platform: Some(Platform::Instagram),
                 limit: Some(50),
                 after: Some("QVFIU+/=".into()),
-                fields: Some(vec!["participants".into(), "messages.limit(20){message}".into()]),
+                fields: Some(vec![
+                    "participants".into(),
+                    "messages.limit(20){message}".into(),
+                ]),
                 ..Default::default()
             },
         )
@@ -402,29 +417,93 @@ mod tests {
     #[test]
     fn message_requests_use_documented_defaults() {
         let spec = get_message("m_1", &GetOptions::default()).unwrap();
-        assert_eq!(spec.get("fields"), Some(DEFAULT_MESSAGE_FIELDS.join(",").as_str()));
+        assert_eq!(
+            spec.get("fields"),
+            Some(DEFAULT_MESSAGE_FIELDS.join(",").as_str())
+        );
         let spec = list_messages("t_1", &ListMessagesOptions::default()).unwrap();
-        assert_eq!(spec.path_and_query(), "/t_1/messages?fields=id,created_time");
+        assert_eq!(
+            spec.path_and_query(),
+            "/t_1/messages?fields=id,created_time"
+        );
     }
 
     #[test]
     fn bad_input_is_rejected_before_any_request() {
         let bad: Vec<Result<RequestSpec, GraphApiError>> = vec![
-            list_conversations("a/b", &ListConversationsOptions { platform: Some(Platform::Messenger), ..Default::default() }),
+            list_conversations(
+                "a/b",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    ..Default::default()
+                },
+            ),
             list_conversations("me", &ListConversationsOptions::default()),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), limit: Some(0), ..Default::default() }),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), limit: Some(-3), ..Default::default() }),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), user_id: Some("1 2".into()), ..Default::default() }),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), after: Some("a".into()), before: Some("b".into()), ..Default::default() }),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), after: Some(String::new()), ..Default::default() }),
-            list_conversations("me", &ListConversationsOptions { platform: Some(Platform::Messenger), fields: Some(vec!["messages{".into()]), ..Default::default() }),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    limit: Some(0),
+                    ..Default::default()
+                },
+            ),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    limit: Some(-3),
+                    ..Default::default()
+                },
+            ),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    user_id: Some("1 2".into()),
+                    ..Default::default()
+                },
+            ),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    after: Some("a".into()),
+                    before: Some("b".into()),
+                    ..Default::default()
+                },
+            ),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    after: Some(String::new()),
+                    ..Default::default()
+                },
+            ),
+            list_conversations(
+                "me",
+                &ListConversationsOptions {
+                    platform: Some(Platform::Messenger),
+                    fields: Some(vec!["messages{".into()]),
+                    ..Default::default()
+                },
+            ),
             get_conversation("..", &GetOptions::default()),
             get_message("m_1?x", &GetOptions::default()),
             list_messages("", &ListMessagesOptions::default()),
-            get_message("m_1", &GetOptions { fields: Some(vec![]) }),
+            get_message(
+                "m_1",
+                &GetOptions {
+                    fields: Some(vec![]),
+                },
+            ),
         ];
         for (i, result) in bad.into_iter().enumerate() {
-            assert_eq!(result.unwrap_err().kind, ErrorKind::InvalidArgument, "case {i}");
+            assert_eq!(
+                result.unwrap_err().kind,
+                ErrorKind::InvalidArgument,
+                "case {i}"
+            );
         }
     }
 }

@@ -44,11 +44,16 @@ impl RetryPolicy {
         if retries_done >= self.max_retries || !is_retryable(err.kind) {
             return Decision::GiveUp;
         }
-        let exponential = (self.base_delay_ms * 2f64.powi(retries_done as i32)).min(self.max_delay_ms);
+        let exponential =
+            (self.base_delay_ms * 2f64.powi(retries_done as i32)).min(self.max_delay_ms);
         // Half fixed, half random: spreads retries of concurrent callers without collapsing to 0.
         let jittered = exponential / 2.0 + exponential / 2.0 * random.clamp(0.0, 1.0);
         // Throttling lasts longer than a blip: wait at least a second before asking again.
-        let floor = if err.kind == ErrorKind::RateLimited { 1_000.0 } else { 0.0 };
+        let floor = if err.kind == ErrorKind::RateLimited {
+            1_000.0
+        } else {
+            0.0
+        };
         let announced = err.retry_after_ms.unwrap_or(0) as f64;
         if announced > self.max_wait_ms {
             return Decision::GiveUp;
@@ -71,15 +76,33 @@ mod tests {
     #[test]
     fn retries_only_what_can_succeed_unchanged() {
         let p = RetryPolicy::default();
-        for kind in [ErrorKind::Transient, ErrorKind::RateLimited, ErrorKind::Network, ErrorKind::Timeout] {
-            assert!(matches!(p.decide(0, &err(kind, None), 0.5), Decision::RetryAfter(_)), "{kind:?}");
+        for kind in [
+            ErrorKind::Transient,
+            ErrorKind::RateLimited,
+            ErrorKind::Network,
+            ErrorKind::Timeout,
+        ] {
+            assert!(
+                matches!(p.decide(0, &err(kind, None), 0.5), Decision::RetryAfter(_)),
+                "{kind:?}"
+            );
         }
         for kind in [
-            ErrorKind::Auth, ErrorKind::Permission, ErrorKind::NotFound, ErrorKind::InvalidArgument,
-            ErrorKind::MessageUnavailable, ErrorKind::ReduceData, ErrorKind::InvalidResponse,
-            ErrorKind::Aborted, ErrorKind::Graph,
+            ErrorKind::Auth,
+            ErrorKind::Permission,
+            ErrorKind::NotFound,
+            ErrorKind::InvalidArgument,
+            ErrorKind::MessageUnavailable,
+            ErrorKind::ReduceData,
+            ErrorKind::InvalidResponse,
+            ErrorKind::Aborted,
+            ErrorKind::Graph,
         ] {
-            assert_eq!(p.decide(0, &err(kind, None), 0.5), Decision::GiveUp, "{kind:?}");
+            assert_eq!(
+                p.decide(0, &err(kind, None), 0.5),
+                Decision::GiveUp,
+                "{kind:?}"
+            );
         }
     }
 
@@ -90,7 +113,10 @@ mod tests {
         assert_eq!(p.decide(0, &e, 0.0), Decision::RetryAfter(250.0));
         assert_eq!(p.decide(0, &e, 1.0), Decision::RetryAfter(500.0));
         assert_eq!(p.decide(2, &e, 1.0), Decision::RetryAfter(2_000.0));
-        let capped = RetryPolicy { max_retries: 50, ..p.clone() };
+        let capped = RetryPolicy {
+            max_retries: 50,
+            ..p.clone()
+        };
         assert_eq!(capped.decide(20, &e, 1.0), Decision::RetryAfter(30_000.0));
         assert_eq!(p.decide(4, &e, 0.5), Decision::GiveUp);
     }
@@ -98,11 +124,17 @@ mod tests {
     #[test]
     fn graph_announced_wait_is_honoured_unless_too_long() {
         let p = RetryPolicy::default();
-        assert_eq!(p.decide(0, &err(ErrorKind::RateLimited, None), 0.0), Decision::RetryAfter(1_000.0));
+        assert_eq!(
+            p.decide(0, &err(ErrorKind::RateLimited, None), 0.0),
+            Decision::RetryAfter(1_000.0)
+        );
         assert_eq!(
             p.decide(0, &err(ErrorKind::RateLimited, Some(60_000)), 0.3),
             Decision::RetryAfter(60_000.0)
         );
-        assert_eq!(p.decide(0, &err(ErrorKind::RateLimited, Some(3_600_000)), 0.3), Decision::GiveUp);
+        assert_eq!(
+            p.decide(0, &err(ErrorKind::RateLimited, Some(3_600_000)), 0.3),
+            Decision::GiveUp
+        );
     }
 }

@@ -76,31 +76,31 @@ fn business_usage(raw: &str) -> BTreeMap<String, Vec<BusinessUseCaseUsage>> {
     let Ok(Value::Object(by_id)) = serde_json::from_str::<Value>(raw) else {
         return BTreeMap::new();
     };
-    by_id
-        .into_iter()
-        .map(|(id, entries)| {
-            // Meta documents an array per id; a lone object is accepted too.
-            let entries = match entries {
-                Value::Array(items) => items,
-                single @ Value::Object(_) => vec![single],
-                _ => Vec::new(),
-            };
-            let parsed = entries
-                .iter()
-                .filter_map(Value::as_object)
-                .map(|e| BusinessUseCaseUsage {
-                    use_case: e.get("type").and_then(Value::as_str).map(str::to_owned),
-                    call_count: e.get("call_count").and_then(number),
-                    total_cputime: e.get("total_cputime").and_then(number),
-                    total_time: e.get("total_time").and_then(number),
-                    estimated_time_to_regain_access: e
-                        .get("estimated_time_to_regain_access")
-                        .and_then(number),
-                })
-                .collect();
-            (id, parsed)
-        })
-        .collect()
+    // Inserted one by one: `collect` into a BTreeMap sorts first, which costs wasm size.
+    let mut out = BTreeMap::new();
+    for (id, entries) in by_id {
+        // Meta documents an array per id; a lone object is accepted too.
+        let entries: Vec<Value> = match entries {
+            Value::Array(items) => items,
+            single @ Value::Object(_) => vec![single],
+            _ => Vec::new(),
+        };
+        let parsed = entries
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|e| BusinessUseCaseUsage {
+                use_case: e.get("type").and_then(Value::as_str).map(str::to_owned),
+                call_count: e.get("call_count").and_then(number),
+                total_cputime: e.get("total_cputime").and_then(number),
+                total_time: e.get("total_time").and_then(number),
+                estimated_time_to_regain_access: e
+                    .get("estimated_time_to_regain_access")
+                    .and_then(number),
+            })
+            .collect();
+        out.insert(id, parsed);
+    }
+    out
 }
 
 impl Usage {

@@ -3,12 +3,12 @@
 //! bad input: every conversion failure becomes an `invalid_argument` rejection.
 
 mod fetch;
+mod options;
 mod stream;
 
 use std::future::Future;
 
 use futures::future::{select, Either};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -16,15 +16,14 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 pub use fetch::FetchTransport;
+use options::JsOptions;
 use stream::{ItemStream, ListSource};
 
-use crate::client::{Client, ClientOptions};
+use crate::client::{Client, Expect, Paginated};
 use crate::core::error::{ErrorKind, GraphApiError};
-use crate::core::proof::app_secret_proof;
-use crate::core::request::{
-    ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
-    ListMessagesOptions, MessagesOptions,
-};
+use crate::core::proof::{proof_message, AppSecretProof};
+use crate::core::request::{self, ListConversationsOptions, ListMessagesOptions, RequestSpec};
+use crate::core::schema;
 
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
@@ -34,6 +33,8 @@ extern "C" {
     fn when_aborted(signal: &AbortSignal) -> js_sys::Promise;
     #[wasm_bindgen(js_name = isAbortSignal)]
     fn is_abort_signal(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = hmacSha256Hex)]
+    fn hmac_sha256_hex(key: &str, message: &str) -> js_sys::Promise;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -80,7 +81,7 @@ export interface Paginated<T> extends AsyncIterable<T> {
 "#;
 
 fn to_js_error(err: GraphApiError) -> JsValue {
-    let fields = serde_wasm_bindgen::to_value(&err).unwrap_or(JsValue::UNDEFINED);
+    let fields = to_js(&err).unwrap_or(JsValue::UNDEFINED);
     create_graph_api_error(&err.message, fields)
 }
 
@@ -91,17 +92,6 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, GraphApiError> {
         .map_err(|e| GraphApiError::invalid_response(200, format!("cannot encode: {e}")))?;
     js_sys::JSON::parse(&text)
         .map_err(|_| GraphApiError::invalid_response(200, "cannot decode JSON"))
-}
-
-fn from_js<T: DeserializeOwned + Default>(value: &JsValue, what: &str) -> Result<T, GraphApiError> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    if !value.is_object() {
-        return Err(GraphApiError::invalid_argument(format!("{what} must be an object")));
-    }
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| GraphApiError::invalid_argument(format!("{what}: {e}")))
 }
 
 fn id_arg(value: &JsValue, what: &str) -> Result<String, GraphApiError> {
@@ -120,7 +110,9 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, GraphApiError> {
         return Ok(None);
     }
     if !is_abort_signal(&signal) {
-        return Err(GraphApiError::invalid_argument("signal must be an AbortSignal"));
+        return Err(GraphApiError::invalid_argument(
+            "signal must be an AbortSignal",
+        ));
     }
     Ok(Some(signal.unchecked_into()))
 }
@@ -155,10 +147,68 @@ where
     future_to_promise(async move { work.await.map_err(to_js_error) })
 }
 
+/// What a call reads and how its result is shaped for JS.
+enum Call {
+    One(RequestSpec, Expect),
+    /// The first item of a list page, or `null`.
+    FirstOrNull(RequestSpec),
+}
+
 /// A Conversations API client for JS.
 #[wasm_bindgen]
 pub struct ConversationsClient {
     client: Client<FetchTransport>,
+}
+
+impl ConversationsClient {
+    /// A client sharing this one's pacing, with the call's `signal`.
+    fn for_call(
+        &self,
+        options: &JsValue,
+    ) -> Result<(Client<FetchTransport>, Option<AbortSignal>), GraphApiError> {
+        let signal = signal_of(options)?;
+        let transport = FetchTransport::new(signal.clone());
+        Ok((self.client.with_transport(transport), signal))
+    }
+
+    /// Every operation goes through here: validated synchronously, run as one Promise.
+    fn run(
+        &self,
+        options: &JsValue,
+        build: impl FnOnce() -> Result<Call, GraphApiError>,
+    ) -> js_sys::Promise {
+        let prepared = self.for_call(options).and_then(|c| Ok((c, build()?)));
+        promise(async move {
+            let ((client, signal), call) = prepared?;
+            let value = match call {
+                Call::One(spec, expect) => {
+                    abortable(signal.as_ref(), client.fetch(&spec, expect)).await?
+                }
+                Call::FirstOrNull(spec) => {
+                    let expect = Expect::Page(&schema::CONVERSATION);
+                    let mut page = abortable(signal.as_ref(), client.fetch(&spec, expect)).await?;
+                    match page.get_mut("data").and_then(|d| d.as_array_mut()) {
+                        Some(items) if !items.is_empty() => items.swap_remove(0),
+                        _ => serde_json::Value::Null,
+                    }
+                }
+            };
+            to_js(&value)
+        })
+    }
+
+    fn stream(
+        &self,
+        options: &JsValue,
+        build: impl FnOnce(
+            &Client<FetchTransport>,
+        )
+            -> Result<Paginated<FetchTransport, serde_json::Value>, GraphApiError>,
+    ) -> Result<ItemStream, JsValue> {
+        let (client, signal) = self.for_call(options).map_err(to_js_error)?;
+        let list = build(&client).map_err(to_js_error)?;
+        Ok(ItemStream::new(ListSource::new(list, signal)))
+    }
 }
 
 #[wasm_bindgen]
@@ -173,8 +223,7 @@ impl ConversationsClient {
                     "options with an accessToken are required",
                 ));
             }
-            let options: ClientOptions = serde_wasm_bindgen::from_value(options.clone())
-                .map_err(|e| GraphApiError::invalid_argument(format!("options: {e}")))?;
+            let options = JsOptions::new(&options, "options")?.client()?;
             Client::new(options, FetchTransport::default())
         };
         build()
@@ -191,12 +240,6 @@ impl ConversationsClient {
             .unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// A client sharing this one's pacing, with the call's `signal`.
-    fn for_call(&self, options: &JsValue) -> Result<(Client<FetchTransport>, Option<AbortSignal>), GraphApiError> {
-        let signal = signal_of(options)?;
-        Ok((self.client.with_transport(FetchTransport::new(signal.clone())), signal))
-    }
-
     /// One page of a Page's or Instagram account's threads (`GET /{page-id}/conversations`).
     #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<Page<Conversation>>")]
     pub fn list_conversations(
@@ -205,13 +248,10 @@ impl ConversationsClient {
         #[wasm_bindgen(unchecked_param_type = "ListConversationsOptions & RequestOptions")]
         options: JsValue,
     ) -> js_sys::Promise {
-        let call = self.for_call(&options);
-        promise(async move {
-            let (client, signal) = call?;
-            let page_id = id_arg(&page_id, "pageId")?;
-            let o: ListConversationsOptions = from_js(&options, "options")?;
-            let page = abortable(signal.as_ref(), client.list_conversations(&page_id, &o)).await?;
-            to_js(&page)
+        self.run(&options, || {
+            let o = JsOptions::new(&options, "options")?.list_conversations()?;
+            let spec = request::list_conversations(&id_arg(&page_id, "pageId")?, &o)?;
+            Ok(Call::One(spec, Expect::Page(&schema::CONVERSATION)))
         })
     }
 
@@ -223,13 +263,16 @@ impl ConversationsClient {
         #[wasm_bindgen(unchecked_param_type = "ConversationsOptions & RequestOptions")]
         options: JsValue,
     ) -> Result<ItemStream, JsValue> {
-        let build = || {
-            let (client, signal) = self.for_call(&options)?;
-            let o: ConversationsOptions = from_js(&options, "options")?;
-            let list = client.conversations(&id_arg(&page_id, "pageId")?, &o)?;
-            Ok(ItemStream::new(ListSource::new(list, signal)))
-        };
-        build().map_err(to_js_error)
+        self.stream(&options, |client| {
+            let o = ListConversationsOptions {
+                user_id: None,
+                after: None,
+                before: None,
+                ..JsOptions::new(&options, "options")?.list_conversations()?
+            };
+            let first = request::list_conversations(&id_arg(&page_id, "pageId")?, &o)?;
+            Ok(Paginated::new(client.clone(), first, &schema::CONVERSATION))
+        })
     }
 
     /// The thread with one person (PSID or IGSID), or `null`.
@@ -240,19 +283,27 @@ impl ConversationsClient {
         #[wasm_bindgen(unchecked_param_type = "FindConversationOptions & RequestOptions")]
         options: JsValue,
     ) -> js_sys::Promise {
-        let call = self.for_call(&options);
-        promise(async move {
-            let (client, signal) = call?;
-            let page_id = id_arg(&page_id, "pageId")?;
+        self.run(&options, || {
             if !options.is_object() {
-                return Err(GraphApiError::invalid_argument("options with platform and userId are required"));
+                return Err(GraphApiError::invalid_argument(
+                    "options with platform and userId are required",
+                ));
             }
-            let o: FindConversationOptions = from_js(&options, "options")?;
-            let found = abortable(signal.as_ref(), client.find_conversation(&page_id, &o)).await?;
-            match found {
-                Some(c) => to_js(&c),
-                None => Ok(JsValue::NULL),
+            let o = JsOptions::new(&options, "options")?.list_conversations()?;
+            if o.user_id.is_none() {
+                return Err(GraphApiError::invalid_argument(
+                    "options.userId is required",
+                ));
             }
+            let o = ListConversationsOptions {
+                after: None,
+                before: None,
+                limit: None,
+                folder: None,
+                ..o
+            };
+            let spec = request::list_conversations(&id_arg(&page_id, "pageId")?, &o)?;
+            Ok(Call::FirstOrNull(spec))
         })
     }
 
@@ -260,15 +311,14 @@ impl ConversationsClient {
     #[wasm_bindgen(js_name = getConversation, unchecked_return_type = "Promise<Conversation>")]
     pub fn get_conversation(
         &self,
-        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")]
+        conversation_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GetOptions & RequestOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        let call = self.for_call(&options);
-        promise(async move {
-            let (client, signal) = call?;
-            let id = id_arg(&conversation_id, "conversationId")?;
-            let o: GetOptions = from_js(&options, "options")?;
-            to_js(&abortable(signal.as_ref(), client.get_conversation(&id, &o)).await?)
+        self.run(&options, || {
+            let o = JsOptions::new(&options, "options")?.get()?;
+            let spec = request::get_conversation(&id_arg(&conversation_id, "conversationId")?, &o)?;
+            Ok(Call::One(spec, Expect::Object(&schema::CONVERSATION)))
         })
     }
 
@@ -276,16 +326,15 @@ impl ConversationsClient {
     #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<Page<Message>>")]
     pub fn list_messages(
         &self,
-        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")]
+        conversation_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ListMessagesOptions & RequestOptions")]
         options: JsValue,
     ) -> js_sys::Promise {
-        let call = self.for_call(&options);
-        promise(async move {
-            let (client, signal) = call?;
-            let id = id_arg(&conversation_id, "conversationId")?;
-            let o: ListMessagesOptions = from_js(&options, "options")?;
-            to_js(&abortable(signal.as_ref(), client.list_messages(&id, &o)).await?)
+        self.run(&options, || {
+            let o = JsOptions::new(&options, "options")?.list_messages()?;
+            let spec = request::list_messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
+            Ok(Call::One(spec, Expect::Page(&schema::MESSAGE)))
         })
     }
 
@@ -293,17 +342,19 @@ impl ConversationsClient {
     #[wasm_bindgen(unchecked_return_type = "Paginated<Message>")]
     pub fn messages(
         &self,
-        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")] conversation_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MessagesOptions & RequestOptions")]
-        options: JsValue,
+        #[wasm_bindgen(js_name = "conversationId", unchecked_param_type = "string")]
+        conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "MessagesOptions & RequestOptions")] options: JsValue,
     ) -> Result<ItemStream, JsValue> {
-        let build = || {
-            let (client, signal) = self.for_call(&options)?;
-            let o: MessagesOptions = from_js(&options, "options")?;
-            let list = client.messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
-            Ok(ItemStream::new(ListSource::new(list, signal)))
-        };
-        build().map_err(to_js_error)
+        self.stream(&options, |client| {
+            let o = ListMessagesOptions {
+                after: None,
+                before: None,
+                ..JsOptions::new(&options, "options")?.list_messages()?
+            };
+            let first = request::list_messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
+            Ok(Paginated::new(client.clone(), first, &schema::MESSAGE))
+        })
     }
 
     /// A message's details; rejects with kind `"message_unavailable"` outside the newest 20.
@@ -313,12 +364,10 @@ impl ConversationsClient {
         #[wasm_bindgen(js_name = "messageId", unchecked_param_type = "string")] message_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GetOptions & RequestOptions")] options: JsValue,
     ) -> js_sys::Promise {
-        let call = self.for_call(&options);
-        promise(async move {
-            let (client, signal) = call?;
-            let id = id_arg(&message_id, "messageId")?;
-            let o: GetOptions = from_js(&options, "options")?;
-            to_js(&abortable(signal.as_ref(), client.get_message(&id, &o)).await?)
+        self.run(&options, || {
+            let o = JsOptions::new(&options, "options")?.get()?;
+            let spec = request::get_message(&id_arg(&message_id, "messageId")?, &o)?;
+            Ok(Call::One(spec, Expect::Object(&schema::MESSAGE)))
         })
     }
 }
@@ -334,13 +383,27 @@ pub fn compute_app_secret_proof(
         let token = id_arg(&access_token, "accessToken")?;
         let secret = id_arg(&app_secret, "appSecret")?;
         if token.is_empty() || secret.is_empty() {
-            return Err(GraphApiError::invalid_argument("accessToken and appSecret must not be empty"));
+            return Err(GraphApiError::invalid_argument(
+                "accessToken and appSecret must not be empty",
+            ));
         }
         let time = match time {
             Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => t as i64,
-            Some(_) => return Err(GraphApiError::invalid_argument("time must be whole unix seconds")),
+            Some(_) => {
+                return Err(GraphApiError::invalid_argument(
+                    "time must be whole unix seconds",
+                ))
+            }
             None => (js_sys::Date::now() / 1000.0).floor() as i64,
         };
-        to_js(&app_secret_proof(&token, &secret, time))
+        let message = proof_message(&token, time);
+        let proof = JsFuture::from(hmac_sha256_hex(&secret, &message))
+            .await
+            .ok()
+            .and_then(|p| p.as_string())
+            .ok_or_else(|| {
+                GraphApiError::invalid_argument("WebCrypto (crypto.subtle) is not available here")
+            })?;
+        to_js(&AppSecretProof { proof, time })
     })
 }

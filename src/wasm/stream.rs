@@ -7,35 +7,36 @@ use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 use futures::lock::Mutex;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use super::{abortable, promise, to_js, FetchTransport};
 use crate::client::Paginated;
 use crate::core::error::GraphApiError;
-use crate::core::lenient::Lenient;
 
 /// Produces pages as JS objects (`{data, paging?}`); `None` after the last.
 pub(crate) trait PageSource {
     fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>>;
 }
 
-pub(crate) struct ListSource<I> {
-    list: Paginated<FetchTransport, I>,
+pub(crate) struct ListSource {
+    list: Paginated<FetchTransport, serde_json::Value>,
     signal: Option<AbortSignal>,
 }
 
-impl<I> ListSource<I> {
-    pub(crate) fn new(list: Paginated<FetchTransport, I>, signal: Option<AbortSignal>) -> Self {
+impl ListSource {
+    pub(crate) fn new(
+        list: Paginated<FetchTransport, serde_json::Value>,
+        signal: Option<AbortSignal>,
+    ) -> Self {
         ListSource { list, signal }
     }
 }
 
-impl<I: Lenient + Serialize + 'static> PageSource for ListSource<I> {
+impl PageSource for ListSource {
     fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>> {
         Box::pin(async move {
-            let page = abortable(self.signal.as_ref(), self.list.next_page()).await?;
+            let page = abortable(self.signal.as_ref(), self.list.next_page_value()).await?;
             page.map(|p| to_js(&p)).transpose()
         })
     }
@@ -138,7 +139,10 @@ impl ItemStream {
     }
 
     /// Ends the walk early (called by `break` in `for await`).
-    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>")]
+    #[wasm_bindgen(
+        js_name = "return",
+        unchecked_return_type = "Promise<IteratorResult<unknown, undefined>>"
+    )]
     pub fn finish(&self) -> js_sys::Promise {
         let state = self.state.clone();
         promise(async move {
@@ -198,4 +202,3 @@ impl ItemStream {
         })
     }
 }
-
