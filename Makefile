@@ -1,0 +1,48 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Both install what they need.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export DENO_NO_UPDATE_CHECK := 1
+export CARGO_TERM_COLOR := never
+
+WASM_OUT := target/wasm-web
+
+.PHONY: setup pkg sim lint test test-host test-wasm test-js bench demo clean
+
+setup:
+	@scripts/setup.sh
+
+## pkg: the npm package in pkg/ (one .wasm, per-runtime entries)
+pkg: setup
+	wasm-pack --log-level warn build --release --target web --out-dir $(WASM_OUT) --out-name graph_conversations --no-pack
+	node scripts/build-pkg.mjs
+
+## sim: the Graph simulator binary (release build, as tests and the demo use it)
+sim:
+	cargo build --release -p graph-sim
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+test-host:
+	cargo test --workspace
+
+test-wasm: setup
+	scripts/test-wasm.sh
+
+test-js: pkg sim
+	scripts/test-js.sh
+
+## test: everything CI checks
+test: lint test-host test-wasm test-js
+
+bench: pkg sim
+	scripts/bench.sh
+
+demo: pkg sim
+	scripts/demo.sh
+
+clean:
+	rm -rf pkg target/wasm-web target/consumer
