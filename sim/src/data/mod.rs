@@ -9,7 +9,7 @@ pub mod text;
 
 use std::borrow::Cow;
 
-use crate::ids::{hash, unit, Codec, Inbox, MessageRef, ThreadRef};
+use crate::ids::{extend, hash, unit, Codec, Inbox, MessageRef, ThreadRef};
 
 /// The fixed business accounts every client, test and demo relies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -229,9 +229,7 @@ impl Dataset {
     }
 
     fn h(&self, inbox: Inbox, parts: &[u64]) -> u64 {
-        let mut all = vec![self.seed, inbox.slot() as u64];
-        all.extend_from_slice(parts);
-        hash(&all)
+        extend(hash(&[self.seed, inbox.slot() as u64]), parts.iter().copied())
     }
 
     /// Seconds between consecutive threads: the inbox spans `SPAN_SECS`, at least a minute apart.
