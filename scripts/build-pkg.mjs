@@ -1,11 +1,13 @@
 // Assembles the npm package in pkg/ from wasm-bindgen's `web` output (target/wasm-web) and the
 // hand-written entries in js/. One .wasm for every runtime; entries differ only in how they load it.
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const wasmOut = join(root, "target/wasm-web");
-const pkg = join(root, "pkg");
+// Assembled next to pkg/ and swapped in at the end, so a concurrent reader never sees half a package.
+const finalPkg = join(root, "pkg");
+const pkg = join(root, `target/pkg-staging-${process.pid}`);
 const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
 const version = cargo.match(/^version = "([^"]+)"/m)[1];
 
@@ -88,4 +90,6 @@ const manifest = {
 };
 writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
+rmSync(finalPkg, { recursive: true, force: true });
+renameSync(pkg, finalPkg);
 console.log(`pkg/ ready: graph-conversations@${version}`);
