@@ -93,7 +93,10 @@ impl Codec {
     }
 
     fn tag(&self, domain: u64, plain: &[u8]) -> [u8; 4] {
-        let h = extend(hash(&[self.seed, domain]), plain.iter().map(|&b| u64::from(b)));
+        let h = extend(
+            hash(&[self.seed, domain]),
+            plain.iter().map(|&b| u64::from(b)),
+        );
         (h as u32).to_be_bytes()
     }
 

@@ -386,7 +386,9 @@ impl Cx<'_> {
                 o.put(name, selected(v, sub));
             }
         }
-        o.put("id", self.thread_id(t));
+        if !o.has("id") {
+            o.put("id", self.thread_id(t));
+        }
         Ok(o)
     }
 
@@ -496,7 +498,9 @@ impl Cx<'_> {
                 o.put(name, selected(v, f.sub.as_deref()));
             }
         }
-        o.put("id", id());
+        if !o.has("id") {
+            o.put("id", id());
+        }
         Ok(o)
     }
 

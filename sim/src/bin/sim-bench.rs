@@ -66,7 +66,9 @@ async fn connection(
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        let resp = sender.send_request(req.body(Empty::<Bytes>::new())?).await?;
+        let resp = sender
+            .send_request(req.body(Empty::<Bytes>::new())?)
+            .await?;
         let good = resp.status().is_success();
         resp.into_body().collect().await?;
         if good {

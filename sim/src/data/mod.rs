@@ -229,7 +229,10 @@ impl Dataset {
     }
 
     fn h(&self, inbox: Inbox, parts: &[u64]) -> u64 {
-        extend(hash(&[self.seed, inbox.slot() as u64]), parts.iter().copied())
+        extend(
+            hash(&[self.seed, inbox.slot() as u64]),
+            parts.iter().copied(),
+        )
     }
 
     /// Seconds between consecutive threads: the inbox spans `SPAN_SECS`, at least a minute apart.
