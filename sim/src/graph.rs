@@ -211,7 +211,7 @@ impl Reply {
     }
 
     fn transient(kind: Transient, trace: &str) -> Self {
-        let html = |body: &'static str, content_type| Self {
+        let bare = |body: &'static str, content_type| Self {
             status: 503,
             body: Bytes::from_static(body.as_bytes()),
             content_type,
@@ -219,8 +219,8 @@ impl Reply {
         };
         match kind {
             Transient::Json => Self::error(&GraphError::transient(), trace),
-            Transient::Html => html(faults::HTML_503, Some("text/html; charset=utf-8")),
-            Transient::Empty => html("", None),
+            Transient::Html => bare(faults::HTML_503, Some("text/html; charset=utf-8")),
+            Transient::Empty => bare("", None),
         }
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -44,39 +44,39 @@ async fn fallback(State(sim): State<Arc<Sim>>, req: Request) -> Response {
     graph::handle(State(sim), req).await
 }
 
-const EXPOSED: &str =
-    "x-app-usage, x-business-use-case-usage, x-fb-trace-id, facebook-api-version, www-authenticate";
+/// Graph answers every origin, and browsers may read the usage and trace headers.
+const CORS: [(HeaderName, &str); 2] = [
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        "x-app-usage, x-business-use-case-usage, x-fb-trace-id, facebook-api-version, www-authenticate",
+    ),
+];
 
-/// Graph answers every origin; browsers may read the usage and trace headers.
+const PREFLIGHT: [(HeaderName, &str); 3] = [
+    (
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        "GET, POST, DELETE, OPTIONS",
+    ),
+    (
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        "Authorization, Content-Type",
+    ),
+    (header::ACCESS_CONTROL_MAX_AGE, "600"),
+];
+
 async fn cors(req: Request, next: Next) -> Response {
-    let mut r = if req.method() == Method::OPTIONS {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Authorization, Content-Type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        r
+    let preflight = req.method() == Method::OPTIONS;
+    let mut r = if preflight {
+        StatusCode::NO_CONTENT.into_response()
     } else {
         next.run(req).await
     };
-    let h = r.headers_mut();
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSED),
-    );
+    let extra: &[_] = if preflight { &PREFLIGHT } else { &[] };
+    for (name, value) in CORS.iter().chain(extra) {
+        r.headers_mut()
+            .insert(name.clone(), HeaderValue::from_static(value));
+    }
     r
 }
 
