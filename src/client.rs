@@ -164,6 +164,18 @@ struct Shared {
     config: Config,
     pacer: Mutex<Pacer>,
     usage: Mutex<Option<Usage>>,
+    stats: Mutex<ClientStats>,
+}
+
+/// What this client (and its clones) has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClientStats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Responses that said the rate limit was hit.
+    pub throttled: u64,
+    /// Time spent waiting for the pace or for Graph's throttle to lift.
+    pub rate_limit_wait_ms: f64,
 }
 
 /// A Conversations API client over a transport.
@@ -194,6 +206,7 @@ impl<T: Transport> Client<T> {
             shared: Arc::new(Shared {
                 pacer: Mutex::new(Pacer::new(config.requests_per_second)),
                 usage: Mutex::new(None),
+                stats: Mutex::new(ClientStats::default()),
                 config,
             }),
             transport,
@@ -210,6 +223,10 @@ impl<T: Transport> Client<T> {
 
     pub fn transport(&self) -> &T {
         &self.transport
+    }
+
+    pub fn stats(&self) -> ClientStats {
+        *lock(&self.shared.stats)
     }
 
     /// The last rate-limit usage Graph reported.
@@ -245,6 +262,11 @@ impl<T: Transport> Client<T> {
     /// One attempt: paced, sent, classified. Graph's body comes back token-free.
     async fn attempt(&self, spec: &RequestSpec) -> Result<Value, GraphApiError> {
         let wait = lock(&self.shared.pacer).reserve(self.transport.now_ms());
+        {
+            let mut stats = lock(&self.shared.stats);
+            stats.requests += 1;
+            stats.rate_limit_wait_ms += wait;
+        }
         if wait > 0.0 {
             self.transport.sleep(wait).await;
         }
@@ -296,6 +318,9 @@ impl<T: Transport> Client<T> {
                 Ok(body) => return Ok(body),
                 Err(err) => err.redact(token),
             };
+            if err.kind == ErrorKind::RateLimited {
+                lock(&self.shared.stats).throttled += 1;
+            }
             match self
                 .shared
                 .config

@@ -7,10 +7,13 @@
 
 pub mod client;
 pub mod core;
+pub mod sync;
 pub mod transport;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub use crate::wasm::{ConversationsClient, FetchTransport};
 
 pub use crate::client::{Client, ClientOptions, Paginated, TokenTransport, DEFAULT_API_VERSION};
 pub use crate::core::error::{ErrorKind, GraphApiError};
@@ -21,4 +24,5 @@ pub use crate::core::request::{
     ListMessagesOptions, MessagesOptions, Platform,
 };
 pub use crate::core::usage::Usage;
+pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};
 pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};

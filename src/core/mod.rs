@@ -11,5 +11,6 @@ pub mod proof;
 pub mod request;
 pub mod retry;
 pub mod schema;
+pub mod sync;
 pub mod time;
 pub mod usage;

@@ -5,6 +5,7 @@
 mod fetch;
 mod options;
 mod stream;
+mod sync;
 
 use std::future::Future;
 
@@ -18,6 +19,7 @@ use web_sys::AbortSignal;
 pub use fetch::FetchTransport;
 use options::JsOptions;
 use stream::{ItemStream, ListSource};
+use sync::SyncSource;
 
 use crate::client::{Client, Expect, Paginated};
 use crate::core::error::{ErrorKind, GraphApiError};
@@ -69,6 +71,12 @@ export type Extra = Record<string, unknown>;
 export interface RequestOptions {
   /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */
   signal?: AbortSignal;
+}
+
+/** `syncInbox` options that are functions or signals. */
+export interface SyncCallbacks {
+  /** Called after every synced conversation, and once when the sync ends. */
+  onProgress?: (progress: SyncProgress) => void;
 }
 
 /** Every item of a list, fetched page by page as you iterate. */
@@ -355,6 +363,25 @@ impl ConversationsClient {
             let first = request::list_messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
             Ok(Paginated::new(client.clone(), first, &schema::MESSAGE))
         })
+    }
+
+    /// A whole inbox, paced and resumable: `for await (const { conversation, messages,
+    /// checkpoint } of client.syncInbox(id, { platform }))`.
+    #[wasm_bindgen(js_name = syncInbox, unchecked_return_type = "AsyncIterable<SyncedConversation>")]
+    pub fn sync_inbox(
+        &self,
+        #[wasm_bindgen(js_name = "pageId", unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions & SyncCallbacks & RequestOptions")]
+        options: JsValue,
+    ) -> Result<ItemStream, JsValue> {
+        let build = || {
+            let (client, signal) = self.for_call(&options)?;
+            let o = JsOptions::new(&options, "options")?;
+            let on_progress = o.function("onProgress")?;
+            let sync = client.sync_inbox(&id_arg(&page_id, "pageId")?, &o.sync()?)?;
+            Ok(ItemStream::new(SyncSource::new(sync, signal, on_progress)))
+        };
+        build().map_err(to_js_error)
     }
 
     /// A message's details; rejects with kind `"message_unavailable"` outside the newest 20.

@@ -3,11 +3,13 @@
 //! option at fault. The TypeScript shapes come from the Rust option types.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::client::{ClientOptions, TokenTransport};
 use crate::core::error::GraphApiError;
 use crate::core::proof::AppSecretProof;
 use crate::core::request::{GetOptions, ListConversationsOptions, ListMessagesOptions, Platform};
+use crate::sync::SyncOptions;
 
 /// A JS options object (or `undefined`).
 pub(crate) struct JsOptions<'a> {
@@ -112,6 +114,44 @@ impl<'a> JsOptions<'a> {
         Ok(GetOptions {
             fields: self.string_list("fields")?,
         })
+    }
+
+    pub(crate) fn sync(&self) -> Result<SyncOptions, GraphApiError> {
+        let since = match self.raw("since") {
+            None => None,
+            Some(v) => Some(match (v.as_string(), v.as_f64()) {
+                (Some(s), _) => s,
+                (None, Some(n)) if n.fract() == 0.0 && n >= 0.0 => (n as i64).to_string(),
+                _ => return Err(self.bad("since", "an ISO 8601 string or unix seconds")),
+            }),
+        };
+        let small = |key: &str| -> Result<Option<u32>, GraphApiError> {
+            match self.whole(key)? {
+                Some(n) if !(1..=10_000).contains(&n) => Err(self.bad(key, "a positive whole number")),
+                other => Ok(other.map(|n| n as u32)),
+            }
+        };
+        Ok(SyncOptions {
+            platform: self.platform()?,
+            since,
+            details_per_conversation: small("detailsPerConversation")?,
+            concurrency: small("concurrency")?,
+            checkpoint: self.string("checkpoint")?,
+            page_size: small("pageSize")?,
+        })
+    }
+
+    /// An optional callback.
+    pub(crate) fn function(&self, key: &str) -> Result<Option<js_sys::Function>, GraphApiError> {
+        self.raw(key)
+            .map(|v| {
+                if v.is_function() {
+                    Ok(v.unchecked_into())
+                } else {
+                    Err(self.bad(key, "a function"))
+                }
+            })
+            .transpose()
     }
 
     pub(crate) fn client(&self) -> Result<ClientOptions, GraphApiError> {

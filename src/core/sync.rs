@@ -1,0 +1,424 @@
+//! The sync planner: which request comes next when importing a whole inbox, and what to do with
+//! each answer. Pure: state plus the last result gives the next action; the executor
+//! (`crate::sync`) only carries actions out.
+//!
+//! Plan, per page of the conversation list (newest-updated first):
+//! - one list request brings the threads with their participants and, by nested expansion,
+//!   their newest messages: details for the newest `details_per_conversation`, ids and
+//!   `created_time` for older ones up to the nested limit;
+//! - a thread with more messages than that is paged through the `/messages` edge, ids only
+//!   (Meta keeps no details beyond the newest 20);
+//! - `since` stops the walk at the first thread updated before it (the list has no time filter);
+//! - "reduce the amount of data" halves the page (and then the nested limit) and retries the same
+//!   cursor; success grows the page back gradually.
+//!
+//! Checkpoints name the cursor that starts the current list page and the threads of that page
+//! already yielded, so a resumed run re-reads that page, skips them and goes on: together with
+//! the interrupted run it yields exactly the set an uninterrupted run would.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::core::error::GraphApiError;
+use crate::core::fields::{Field, FieldList};
+use crate::core::ids::{path_segment, validate_id};
+use crate::core::paging::next_cursor;
+use crate::core::request::{Platform, RequestSpec, DEFAULT_MESSAGE_FIELDS};
+use crate::core::time::{format_graph_time, parse_graph_time};
+
+/// Meta keeps details for the newest 20 messages of a thread.
+pub const MAX_DETAILS: u32 = 20;
+const DEFAULT_PAGE_SIZE: u32 = 100;
+/// Nested messages per thread in a list request: ids beyond the detailed ones come free.
+const DEFAULT_NESTED_LIMIT: u32 = 50;
+const OLDER_PAGE_SIZE: u32 = 100;
+const CHECKPOINT_PREFIX: &str = "gcsync1:";
+
+/// What the caller asked for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncSettings {
+    pub platform: Option<Platform>,
+    /// Unix seconds; threads updated before it are not fetched again.
+    pub since: Option<i64>,
+    pub details_per_conversation: Option<u32>,
+    pub concurrency: Option<u32>,
+    pub checkpoint: Option<String>,
+    pub page_size: Option<u32>,
+}
+
+/// The resumable part of the state, serialised into every checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Resume {
+    page: String,
+    platform: Platform,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<i64>,
+    details: u32,
+    /// The cursor that starts the current list page (`None`: the first page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<String>,
+    /// Threads of that page already yielded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    done: Vec<String>,
+    /// Newest `updated_time` seen by the run that started this sync (unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    newest: Option<i64>,
+}
+
+impl Resume {
+    /// Read field by field (a serde derive here would cost the wasm build float formatting).
+    fn parse(text: &str) -> Option<Resume> {
+        let v: Value = serde_json::from_str(text.strip_prefix(CHECKPOINT_PREFIX)?).ok()?;
+        let string = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let platform = match v.get("platform")?.as_str()? {
+            "messenger" => Platform::Messenger,
+            "instagram" => Platform::Instagram,
+            _ => return None,
+        };
+        Some(Resume {
+            page: string("page")?,
+            platform,
+            since: v.get("since").and_then(Value::as_i64),
+            details: u32::try_from(v.get("details")?.as_u64()?).ok()?,
+            after: string("after"),
+            done: v
+                .get("done")
+                .and_then(Value::as_array)
+                .map(|ids| ids.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            newest: v.get("newest").and_then(Value::as_i64),
+        })
+    }
+}
+
+/// A thread taken from a list page, waiting for its older message ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingThread {
+    pub id: String,
+    /// The conversation without its nested `messages`.
+    pub conversation: Value,
+    /// Newest first, ids unique.
+    pub messages: Vec<Value>,
+    /// Cursor for the next page of older message ids, if any.
+    pub older_after: Option<String>,
+    seen_messages: BTreeSet<String>,
+}
+
+impl PendingThread {
+    /// The request for the next page of older message ids, if there is one.
+    pub fn older_request(&self) -> Option<RequestSpec> {
+        let after = self.older_after.as_ref()?;
+        Some(RequestSpec {
+            path: format!("/{}/messages", path_segment(&self.id)),
+            query: vec![
+                ("fields".to_owned(), "id,created_time".to_owned()),
+                ("limit".to_owned(), OLDER_PAGE_SIZE.to_string()),
+                ("after".to_owned(), after.clone()),
+            ],
+        })
+    }
+
+    /// Takes a page of older message ids (normalised `{data, paging}`).
+    pub fn accept_older(&mut self, page: &Value) {
+        self.add_messages(page.get("data"));
+        let next = next_cursor(page.get("paging"));
+        // A repeated cursor would loop: stop instead.
+        self.older_after = next.filter(|c| Some(c) != self.older_after.as_ref());
+    }
+
+    fn add_messages(&mut self, data: Option<&Value>) {
+        for m in data.and_then(Value::as_array).into_iter().flatten() {
+            let Some(id) = m.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            if self.seen_messages.insert(id.to_owned()) {
+                self.messages.push(m.clone());
+            }
+        }
+    }
+}
+
+/// What to do after a failed request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Recovery {
+    /// Send the same request again (possibly smaller) after waiting.
+    RetryAfter(f64),
+    Fail,
+}
+
+/// Progress of the list walk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncPlanner {
+    resume: Resume,
+    page_size: u32,
+    max_page_size: u32,
+    nested_limit: u32,
+    concurrency: u32,
+    /// Threads of the current page still to skip (from a checkpoint).
+    skip: BTreeSet<String>,
+    /// Conversation ids yielded in this run: a thread that shifts across a page boundary while
+    /// the walk goes on is not yielded twice.
+    seen: BTreeSet<String>,
+    /// The cursor of the page after the current one, once the current one has been read.
+    next_after: Option<String>,
+    finished: bool,
+    successes: u32,
+    failures: u32,
+}
+
+impl SyncPlanner {
+    pub fn new(page_id: &str, settings: &SyncSettings) -> Result<Self, GraphApiError> {
+        validate_id(page_id, "pageId")?;
+        let bad = GraphApiError::invalid_argument;
+        let details = settings.details_per_conversation.unwrap_or(MAX_DETAILS);
+        if details == 0 || details > MAX_DETAILS {
+            return Err(bad("detailsPerConversation must be 1 to 20 (Meta keeps 20)"));
+        }
+        let concurrency = settings.concurrency.unwrap_or(2);
+        if !(1..=16).contains(&concurrency) {
+            return Err(bad("concurrency must be 1 to 16"));
+        }
+        let max_page_size = settings.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        if !(1..=1000).contains(&max_page_size) {
+            return Err(bad("pageSize must be 1 to 1000"));
+        }
+        let resume = match &settings.checkpoint {
+            Some(text) => {
+                let resume = Resume::parse(text)
+                    .filter(|r| (1..=MAX_DETAILS).contains(&r.details))
+                    .ok_or_else(|| bad("checkpoint is not one syncInbox produced"))?;
+                if resume.page != page_id || Some(resume.platform) != settings.platform {
+                    return Err(bad("checkpoint belongs to another account or platform"));
+                }
+                resume
+            }
+            None => Resume {
+                page: page_id.to_owned(),
+                platform: settings.platform.ok_or_else(|| {
+                    bad("platform is required: \"messenger\" or \"instagram\"")
+                })?,
+                since: settings.since,
+                details,
+                after: None,
+                done: Vec::new(),
+                newest: None,
+            },
+        };
+        Ok(SyncPlanner {
+            skip: resume.done.iter().cloned().collect(),
+            resume,
+            page_size: max_page_size,
+            max_page_size,
+            nested_limit: DEFAULT_NESTED_LIMIT.max(details),
+            concurrency,
+            seen: BTreeSet::new(),
+            next_after: None,
+            finished: false,
+            successes: 0,
+            failures: 0,
+        })
+    }
+
+    pub fn concurrency(&self) -> usize {
+        self.concurrency as usize
+    }
+
+    pub fn page_size(&self) -> u32 {
+        self.page_size
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The `since` to pass to the next incremental run: the newest `updated_time` this sync saw
+    /// when it started. A thread updated while the sync runs is newer, so the next run gets it.
+    pub fn next_since(&self) -> Option<String> {
+        self.resume.newest.and_then(format_graph_time)
+    }
+
+    fn conversation_fields(&self) -> String {
+        let mut fields: Vec<Field> = ["id", "updated_time", "participants"]
+            .into_iter()
+            .map(Field::new)
+            .collect();
+        if self.resume.platform == Platform::Messenger {
+            // Messenger-only extras; Instagram threads do not carry them.
+            fields.extend(
+                ["snippet", "message_count", "unread_count", "link", "can_reply"].map(Field::new),
+            );
+        }
+        let details = DEFAULT_MESSAGE_FIELDS.iter().map(|f| Field::new(f)).collect();
+        fields.push(
+            Field::new("messages")
+                .with_limit(self.nested_limit)
+                .with_children(details),
+        );
+        FieldList(&fields).to_string()
+    }
+
+    /// The next list request, or `None` when the walk is over.
+    pub fn list_request(&self) -> Option<RequestSpec> {
+        if self.finished {
+            return None;
+        }
+        let mut query = vec![
+            ("platform".to_owned(), self.resume.platform.as_str().to_owned()),
+            ("fields".to_owned(), self.conversation_fields()),
+            ("limit".to_owned(), self.page_size.to_string()),
+        ];
+        if let Some(after) = &self.resume.after {
+            query.push(("after".to_owned(), after.clone()));
+        }
+        Some(RequestSpec {
+            path: format!("/{}/conversations", path_segment(&self.resume.page)),
+            query,
+        })
+    }
+
+    /// Takes a normalised list page; returns its threads still to yield, in list order.
+    pub fn accept_list_page(&mut self, page: &Value) -> Vec<PendingThread> {
+        self.failures = 0;
+        self.successes += 1;
+        if self.successes >= 3 && self.page_size < self.max_page_size {
+            // Grow back gently after a "reduce data" shrink.
+            self.page_size = (self.page_size + self.page_size / 2 + 1).min(self.max_page_size);
+            self.successes = 0;
+        }
+        let items = page.get("data").and_then(Value::as_array);
+        let mut out = Vec::new();
+        for item in items.into_iter().flatten() {
+            let Some(id) = item.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let updated = item
+                .get("updated_time")
+                .and_then(Value::as_str)
+                .and_then(parse_graph_time);
+            if self.resume.newest.is_none() {
+                self.resume.newest = updated;
+            }
+            if let (Some(since), Some(updated)) = (self.resume.since, updated) {
+                if updated < since {
+                    // Newest-first: everything after this is older still.
+                    self.finished = true;
+                    break;
+                }
+            }
+            if self.skip.contains(id) || !self.seen.insert(id.to_owned()) {
+                continue;
+            }
+            out.push(self.pending(item));
+        }
+        if !self.finished {
+            match next_cursor(page.get("paging")) {
+                Some(after) if Some(&after) != self.resume.after.as_ref() => {
+                    self.next_after = Some(after)
+                }
+                _ => self.finished = true,
+            }
+        }
+        out
+    }
+
+    fn pending(&self, item: &Value) -> PendingThread {
+        let mut conversation = item.clone();
+        let nested = conversation
+            .as_object_mut()
+            .and_then(|c| c.remove("messages"))
+            .unwrap_or(Value::Null);
+        let mut thread = PendingThread {
+            id: item["id"].as_str().unwrap_or_default().to_owned(),
+            conversation,
+            messages: Vec::new(),
+            older_after: next_cursor(nested.get("paging")),
+            seen_messages: BTreeSet::new(),
+        };
+        thread.add_messages(nested.get("data"));
+        thread
+    }
+
+    /// Finishes a thread: messages beyond the detailed ones keep only `id` and `created_time`.
+    /// Returns the synced conversation and its checkpoint.
+    pub fn complete(&mut self, thread: PendingThread) -> (Value, String) {
+        let details = self.resume.details as usize;
+        let messages: Vec<Value> = thread
+            .messages
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| if i < details { m } else { id_and_time(m) })
+            .collect();
+        self.resume.done.push(thread.id);
+        let mut synced = Map::new();
+        synced.insert("conversation".to_owned(), thread.conversation);
+        synced.insert("messages".to_owned(), Value::Array(messages));
+        let checkpoint = self.checkpoint();
+        synced.insert("checkpoint".to_owned(), Value::String(checkpoint.clone()));
+        (Value::Object(synced), checkpoint)
+    }
+
+    /// Moves on to the next list page once every thread of the current one is complete.
+    pub fn finish_page(&mut self) {
+        self.resume.done.clear();
+        self.skip.clear();
+        match self.next_after.take() {
+            Some(after) => self.resume.after = Some(after),
+            None => self.finished = true,
+        }
+    }
+
+    pub fn checkpoint(&self) -> String {
+        let mut resume = self.resume.clone();
+        // Only the current page's ids matter on resume; the skipped ones count as done too.
+        resume.done.extend(self.skip.iter().cloned());
+        resume.done.sort();
+        resume.done.dedup();
+        format!(
+            "{CHECKPOINT_PREFIX}{}",
+            serde_json::to_string(&resume).unwrap_or_default()
+        )
+    }
+
+    /// What to do after a request of this sync failed.
+    pub fn recover(&mut self, err: &GraphApiError, backoff_ms: f64) -> Recovery {
+        use crate::core::error::ErrorKind::*;
+        self.failures += 1;
+        if self.failures > 8 {
+            return Recovery::Fail;
+        }
+        match err.kind {
+            ReduceData => {
+                self.successes = 0;
+                if self.page_size > 1 {
+                    self.page_size = (self.page_size / 2).max(1);
+                } else if self.nested_limit > self.resume.details {
+                    self.nested_limit = self.resume.details;
+                } else {
+                    return Recovery::Fail;
+                }
+                Recovery::RetryAfter(0.0)
+            }
+            // Nested ids beyond the newest 20 refused: ask only for the detailed ones.
+            MessageUnavailable if self.nested_limit > self.resume.details => {
+                self.nested_limit = self.resume.details;
+                Recovery::RetryAfter(0.0)
+            }
+            Transient | RateLimited | Network | Timeout | InvalidResponse => {
+                Recovery::RetryAfter(backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64))
+            }
+            _ => Recovery::Fail,
+        }
+    }
+}
+
+fn id_and_time(m: Value) -> Value {
+    let mut out = Map::new();
+    for key in ["id", "created_time"] {
+        if let Some(v) = m.get(key) {
+            out.insert(key.to_owned(), v.clone());
+        }
+    }
+    Value::Object(out)
+}

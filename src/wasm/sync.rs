@@ -1,0 +1,62 @@
+//! `syncInbox` for JS: an async iterable of synced conversations, with `onProgress` called after
+//! every one (and once at the end).
+
+use futures::future::LocalBoxFuture;
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+use super::stream::PageSource;
+use super::{abortable, to_js, FetchTransport};
+use crate::core::error::GraphApiError;
+use crate::sync::InboxSync;
+
+pub(crate) struct SyncSource {
+    sync: InboxSync<FetchTransport>,
+    signal: Option<AbortSignal>,
+    on_progress: Option<js_sys::Function>,
+    reported_done: bool,
+}
+
+impl SyncSource {
+    pub(crate) fn new(
+        sync: InboxSync<FetchTransport>,
+        signal: Option<AbortSignal>,
+        on_progress: Option<js_sys::Function>,
+    ) -> Self {
+        SyncSource {
+            sync,
+            signal,
+            on_progress,
+            reported_done: false,
+        }
+    }
+
+    fn report(&self) {
+        if let (Some(callback), Ok(progress)) = (&self.on_progress, to_js(&self.sync.progress())) {
+            // A throwing callback is the caller's business; the sync goes on.
+            let _ = callback.call1(&JsValue::NULL, &progress);
+        }
+    }
+}
+
+impl PageSource for SyncSource {
+    fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>> {
+        Box::pin(async move {
+            let item = abortable(self.signal.as_ref(), self.sync.next_value()).await?;
+            match item {
+                Some(item) => {
+                    self.report();
+                    let page = serde_json::json!({ "data": [item] });
+                    to_js(&page).map(Some)
+                }
+                None => {
+                    if !self.reported_done {
+                        self.reported_done = true;
+                        self.report();
+                    }
+                    Ok(None)
+                }
+            }
+        })
+    }
+}
