@@ -1,11 +1,11 @@
 // Starts graph-sim on a free loopback port for a test file and talks to its control API.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL(process.env.GC_ROOT ? `file://${process.env.GC_ROOT}/` : "../../", import.meta.url));
+// Browser pages import this module too (for simClient), so Node APIs load only in startSim.
 
 export async function startSim(args = []) {
+  const [{ spawn }, { createInterface }, { fileURLToPath }] = await Promise.all([
+    import("node:child_process"), import("node:readline"), import("node:url"),
+  ]);
+  const root = fileURLToPath(new URL(process.env.GC_ROOT ? `file://${process.env.GC_ROOT}/` : "../../", import.meta.url));
   const bin = process.env.GRAPH_SIM_BIN ?? `${root}/target/release/graph-sim`;
   const child = spawn(bin, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
