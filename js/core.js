@@ -4,7 +4,7 @@
 // types are the generated ones (see index.d.ts).
 
 import * as glue from "./wasm/graph_conversations.js";
-import { GraphApiError } from "__RUNTIME_JS__";
+import { GraphApiError, computeAppSecretProof } from "__RUNTIME_JS__";
 
 export { GraphApiError };
 
@@ -113,34 +113,64 @@ export function defineApi(defaultLoader) {
     }
   }
 
-  async function computeAppSecretProof(accessToken, appSecret, time) {
-    await ready();
-    return glue.computeAppSecretProof(accessToken, appSecret, time);
-  }
-
   return { ConversationsClient, computeAppSecretProof, initWasm };
 }
 
-// An AsyncIterable (with .pages() and .toArray()) whose underlying stream is made on first use.
-function lazyStream(open, pages = false) {
+// The public list type (AsyncIterable with .pages() and .toArray()) over the wasm ItemStream,
+// which only knows nextPage(). The stream is opened on first use; calls are queued so
+// overlapping next() calls never fetch the same page twice.
+function lazyStream(open) {
   let stream = null;
-  const get = async () => {
-    stream ??= open().then((s) => (pages ? s.pages() : s));
-    return stream;
+  let queue = Promise.resolve();
+  let buffer = [];
+  let done = false;
+  const serial = (fn) => {
+    const result = queue.then(fn);
+    queue = result.catch(() => {});
+    return result;
   };
-  return {
+  const pullPage = async () => {
+    if (done) return undefined;
+    stream ??= open();
+    const page = await (await stream).nextPage();
+    if (page === undefined) done = true;
+    return page;
+  };
+  const pullItem = async () => {
+    while (buffer.length === 0) {
+      const page = await pullPage();
+      if (page === undefined) return undefined;
+      buffer = Array.isArray(page.data) ? [...page.data] : [];
+    }
+    return buffer.shift();
+  };
+  const iterator = (pull) => ({
+    next: () => serial(pull).then((value) => ({ done: value === undefined, value })),
+    return: async () => {
+      done = true;
+      buffer = [];
+      return { done: true, value: undefined };
+    },
     [Symbol.asyncIterator]() {
-      return {
-        next: async () => (await get()).next(),
-        return: async () => (await get()).return(),
-        [Symbol.asyncIterator]() { return this; },
-      };
+      return this;
     },
-    pages() {
-      return lazyStream(async () => (await open()).pages(), false);
-    },
-    async toArray(options) {
-      return (await get()).toArray(options);
-    },
+  });
+  return {
+    [Symbol.asyncIterator]: () => iterator(pullItem),
+    pages: () => ({ [Symbol.asyncIterator]: () => iterator(pullPage) }),
+    toArray: (options) =>
+      serial(async () => {
+        const limit = options?.limit;
+        if (!Number.isInteger(limit) || limit <= 0) {
+          throw new GraphApiError("toArray needs { limit: n } with a positive whole number", { kind: "invalid_argument" });
+        }
+        const out = [];
+        while (out.length < limit) {
+          const item = await pullItem();
+          if (item === undefined) break;
+          out.push(item);
+        }
+        return out;
+      }),
   };
 }

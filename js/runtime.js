@@ -21,24 +21,35 @@ export function createGraphApiError(message, fields) {
   return new GraphApiError(message, fields);
 }
 
-// appsecret_proof with WebCrypto (Workers, Deno, Node >= 18, browsers): the same value as the
-// Rust core's app_secret_proof, without shipping an HMAC implementation in the wasm.
-export async function hmacSha256Hex(key, message) {
+// appsecret_proof with WebCrypto (Workers, Deno, Node >= 18): the value the Rust core's
+// app_secret_proof computes (the tests check both against one vector), without shipping an HMAC
+// in the wasm or loading the wasm at all.
+export async function computeAppSecretProof(accessToken, appSecret, time) {
+  const bad = (message) => new GraphApiError(message, { kind: "invalid_argument" });
+  if (typeof accessToken !== "string" || accessToken === "" || typeof appSecret !== "string" || appSecret === "") {
+    throw bad("accessToken and appSecret must be non-empty strings");
+  }
+  if (time === undefined || time === null) time = Math.floor(Date.now() / 1000);
+  if (!Number.isInteger(time) || time < 0) throw bad("time must be whole unix seconds");
+  if (!globalThis.crypto?.subtle) throw bad("WebCrypto (crypto.subtle) is not available here");
   const enc = new TextEncoder();
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(message)));
-  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
+  const key = await crypto.subtle.importKey("raw", enc.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`${accessToken}|${time}`)));
+  return { proof: Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join(""), time };
 }
 
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-// Resolves when the signal fires; never rejects.
-export function whenAborted(signal) {
+// Resolves after `ms`, or at once when `signal` fires: an aborted call stops waiting (for the
+// pace or a retry) and its next fetch fails with the abort.
+export function sleep(ms, signal) {
   return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -285,7 +285,9 @@ impl<T: Transport> Client<T> {
                         self.shared.config.timeout_ms as u64
                     ),
                 ),
-                TransportError::Aborted => GraphApiError::new(ErrorKind::Aborted, "aborted"),
+                TransportError::Aborted => {
+                    GraphApiError::new(ErrorKind::Aborted, "the operation was aborted")
+                }
             })?;
         self.read(response)
     }

@@ -3,7 +3,11 @@
 
 use std::collections::VecDeque;
 
-use futures::stream::{self, StreamExt};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
+use futures::future::{maybe_done, poll_fn, MaybeDone};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -69,8 +73,8 @@ pub struct SyncProgress {
     /// Responses that said the rate limit was hit.
     pub throttled: u64,
     /// Time spent waiting for the pace or for a throttle to lift.
-    pub rate_limit_wait_ms: f64,
-    pub elapsed_ms: f64,
+    pub rate_limit_wait_ms: u64,
+    pub elapsed_ms: u64,
     /// Threads per list request right now.
     pub page_size: u32,
     /// Pass as `since` to the next run to fetch only what changed.
@@ -126,6 +130,27 @@ impl<T: Transport + Clone> Client<T> {
     }
 }
 
+/// Runs a few futures at once and returns their outputs in order. (`futures::join_all` carries
+/// a large-collection path the wasm build does not need.)
+async fn join<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut all: Vec<Pin<Box<MaybeDone<F>>>> = futures.map(|f| Box::pin(maybe_done(f))).collect();
+    poll_fn(|cx| {
+        let mut pending = false;
+        for f in all.iter_mut() {
+            pending |= f.as_mut().poll(cx).is_pending();
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    all.iter_mut()
+        .filter_map(|f| f.as_mut().take_output())
+        .collect()
+}
+
 /// Backoff for a sync-level retry (the client has already retried what it could).
 fn backoff_ms(attempt: u32, random: f64) -> f64 {
     let base = (500.0 * 2f64.powi(attempt.min(6) as i32)).min(30_000.0);
@@ -179,16 +204,21 @@ impl<T: Transport + Clone> InboxSync<T> {
             let Some(page) = self.next_list_page().await? else {
                 return Ok(None);
             };
-            let threads = self.planner.accept_list_page(&page);
-            let client = self.client.clone();
-            let filled: Vec<Result<PendingThread, GraphApiError>> = stream::iter(threads)
-                .map(|t| fill_older(client.clone(), t))
-                .buffered(self.planner.concurrency())
-                .collect()
-                .await;
-            for thread in filled {
-                let (synced, _) = self.planner.complete(thread?);
-                self.ready.push_back(synced);
+            let mut threads = self.planner.accept_list_page(&page).into_iter().peekable();
+            // Threads that need older message ids are paged `concurrency` at a time; the rest
+            // pass straight through. Order is kept, so checkpoints stay in list order.
+            while threads.peek().is_some() {
+                let batch: Vec<PendingThread> =
+                    threads.by_ref().take(self.planner.concurrency()).collect();
+                let filled = join(
+                    batch
+                        .into_iter()
+                        .map(|t| fill_older(self.client.clone(), t)),
+                );
+                for thread in filled.await {
+                    let (synced, _) = self.planner.complete(thread?);
+                    self.ready.push_back(synced);
+                }
             }
             self.planner.finish_page();
         }
@@ -238,8 +268,9 @@ impl<T: Transport + Clone> InboxSync<T> {
             messages: self.messages,
             requests: stats.requests - self.baseline.requests,
             throttled: stats.throttled - self.baseline.throttled,
-            rate_limit_wait_ms: stats.rate_limit_wait_ms - self.baseline.rate_limit_wait_ms,
-            elapsed_ms: self.client.transport().now_ms() - self.started_ms,
+            rate_limit_wait_ms: (stats.rate_limit_wait_ms - self.baseline.rate_limit_wait_ms)
+                as u64,
+            elapsed_ms: (self.client.transport().now_ms() - self.started_ms) as u64,
             page_size: self.planner.page_size(),
             next_since: self.planner.next_since(),
             done: self.planner.is_finished() && self.ready.is_empty(),

@@ -18,7 +18,6 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::core::error::GraphApiError;
@@ -49,25 +48,45 @@ pub struct SyncSettings {
 }
 
 /// The resumable part of the state, serialised into every checkpoint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 struct Resume {
     page: String,
     platform: Platform,
-    #[serde(skip_serializing_if = "Option::is_none")]
     since: Option<i64>,
     details: u32,
     /// The cursor that starts the current list page (`None`: the first page).
-    #[serde(skip_serializing_if = "Option::is_none")]
     after: Option<String>,
     /// Threads of that page already yielded.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     done: Vec<String>,
     /// Newest `updated_time` seen by the run that started this sync (unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
     newest: Option<i64>,
 }
 
 impl Resume {
+    /// Written and read field by field (serde derives here would cost the wasm build size).
+    fn to_json(&self) -> String {
+        let mut v = Map::new();
+        let mut put = |key: &str, value: Value| {
+            v.insert(key.to_owned(), value);
+        };
+        put("page", Value::from(self.page.as_str()));
+        put("platform", Value::from(self.platform.as_str()));
+        put("details", Value::from(self.details));
+        let done = self.done.iter().map(|id| Value::from(id.as_str()));
+        put("done", Value::Array(done.collect()));
+        if let Some(since) = self.since {
+            put("since", Value::from(since));
+        }
+        if let Some(newest) = self.newest {
+            put("newest", Value::from(newest));
+        }
+        if let Some(after) = &self.after {
+            put("after", Value::from(after.as_str()));
+        }
+        let v = Value::Object(v);
+        format!("{CHECKPOINT_PREFIX}{v}")
+    }
+
     /// Read field by field (a serde derive here would cost the wasm build float formatting).
     fn parse(text: &str) -> Option<Resume> {
         let v: Value = serde_json::from_str(text.strip_prefix(CHECKPOINT_PREFIX)?).ok()?;
@@ -86,7 +105,11 @@ impl Resume {
             done: v
                 .get("done")
                 .and_then(Value::as_array)
-                .map(|ids| ids.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default(),
             newest: v.get("newest").and_then(Value::as_i64),
         })
@@ -174,7 +197,9 @@ impl SyncPlanner {
         let bad = GraphApiError::invalid_argument;
         let details = settings.details_per_conversation.unwrap_or(MAX_DETAILS);
         if details == 0 || details > MAX_DETAILS {
-            return Err(bad("detailsPerConversation must be 1 to 20 (Meta keeps 20)"));
+            return Err(bad(
+                "detailsPerConversation must be 1 to 20 (Meta keeps 20)",
+            ));
         }
         let concurrency = settings.concurrency.unwrap_or(2);
         if !(1..=16).contains(&concurrency) {
@@ -196,9 +221,9 @@ impl SyncPlanner {
             }
             None => Resume {
                 page: page_id.to_owned(),
-                platform: settings.platform.ok_or_else(|| {
-                    bad("platform is required: \"messenger\" or \"instagram\"")
-                })?,
+                platform: settings
+                    .platform
+                    .ok_or_else(|| bad("platform is required: \"messenger\" or \"instagram\""))?,
                 since: settings.since,
                 details,
                 after: None,
@@ -247,10 +272,20 @@ impl SyncPlanner {
         if self.resume.platform == Platform::Messenger {
             // Messenger-only extras; Instagram threads do not carry them.
             fields.extend(
-                ["snippet", "message_count", "unread_count", "link", "can_reply"].map(Field::new),
+                [
+                    "snippet",
+                    "message_count",
+                    "unread_count",
+                    "link",
+                    "can_reply",
+                ]
+                .map(Field::new),
             );
         }
-        let details = DEFAULT_MESSAGE_FIELDS.iter().map(|f| Field::new(f)).collect();
+        let details = DEFAULT_MESSAGE_FIELDS
+            .iter()
+            .map(|f| Field::new(f))
+            .collect();
         fields.push(
             Field::new("messages")
                 .with_limit(self.nested_limit)
@@ -265,7 +300,10 @@ impl SyncPlanner {
             return None;
         }
         let mut query = vec![
-            ("platform".to_owned(), self.resume.platform.as_str().to_owned()),
+            (
+                "platform".to_owned(),
+                self.resume.platform.as_str().to_owned(),
+            ),
             ("fields".to_owned(), self.conversation_fields()),
             ("limit".to_owned(), self.page_size.to_string()),
         ];
@@ -375,10 +413,7 @@ impl SyncPlanner {
         resume.done.extend(self.skip.iter().cloned());
         resume.done.sort();
         resume.done.dedup();
-        format!(
-            "{CHECKPOINT_PREFIX}{}",
-            serde_json::to_string(&resume).unwrap_or_default()
-        )
+        resume.to_json()
     }
 
     /// What to do after a request of this sync failed.

@@ -1,7 +1,5 @@
 //! Rate-limit usage Graph reports in `X-App-Usage`, `X-Page-Usage` and `X-Business-Use-Case-Usage`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -21,6 +19,8 @@ pub struct AppUsage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct BusinessUseCaseUsage {
+    /// The Page or Instagram account the header keyed this entry by.
+    pub business_id: String,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,13 +44,9 @@ pub struct Usage {
     /// `X-Page-Usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<AppUsage>,
-    /// `X-Business-Use-Case-Usage`, keyed by business object id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = "Record<string, BusinessUseCaseUsage[]>")
-    )]
-    pub business: BTreeMap<String, Vec<BusinessUseCaseUsage>>,
+    /// `X-Business-Use-Case-Usage`, one entry per business object and use case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub business: Vec<BusinessUseCaseUsage>,
 }
 
 fn number(v: &Value) -> Option<f64> {
@@ -72,12 +68,11 @@ fn app_usage(raw: &str) -> Option<AppUsage> {
     })
 }
 
-fn business_usage(raw: &str) -> BTreeMap<String, Vec<BusinessUseCaseUsage>> {
+fn business_usage(raw: &str) -> Vec<BusinessUseCaseUsage> {
     let Ok(Value::Object(by_id)) = serde_json::from_str::<Value>(raw) else {
-        return BTreeMap::new();
+        return Vec::new();
     };
-    // Inserted one by one: `collect` into a BTreeMap sorts first, which costs wasm size.
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     for (id, entries) in by_id {
         // Meta documents an array per id; a lone object is accepted too.
         let entries: Vec<Value> = match entries {
@@ -89,6 +84,7 @@ fn business_usage(raw: &str) -> BTreeMap<String, Vec<BusinessUseCaseUsage>> {
             .iter()
             .filter_map(Value::as_object)
             .map(|e| BusinessUseCaseUsage {
+                business_id: id.clone(),
                 use_case: e.get("type").and_then(Value::as_str).map(str::to_owned),
                 call_count: e.get("call_count").and_then(number),
                 total_cputime: e.get("total_cputime").and_then(number),
@@ -96,9 +92,8 @@ fn business_usage(raw: &str) -> BTreeMap<String, Vec<BusinessUseCaseUsage>> {
                 estimated_time_to_regain_access: e
                     .get("estimated_time_to_regain_access")
                     .and_then(number),
-            })
-            .collect();
-        out.insert(id, parsed);
+            });
+        out.extend(parsed);
     }
     out
 }
@@ -123,8 +118,7 @@ impl Usage {
     pub fn retry_after_ms(&self) -> Option<u64> {
         let minutes = self
             .business
-            .values()
-            .flatten()
+            .iter()
             .filter_map(|u| u.estimated_time_to_regain_access)
             .fold(0.0_f64, f64::max);
         (minutes > 0.0).then(|| (minutes * 60_000.0) as u64)
@@ -138,8 +132,7 @@ impl Usage {
             .flat_map(|a| [a.call_count, a.total_time, a.total_cputime]);
         let business = self
             .business
-            .values()
-            .flatten()
+            .iter()
             .flat_map(|b| [b.call_count, b.total_time, b.total_cputime]);
         app.chain(business).flatten().fold(0.0, f64::max)
     }
@@ -172,7 +165,8 @@ mod tests {
         assert_eq!(usage.app.as_ref().unwrap().call_count, Some(28.0));
         assert_eq!(usage.app.as_ref().unwrap().total_cputime, Some(24.0));
         assert_eq!(usage.page.as_ref().unwrap().call_count, Some(3.0));
-        let page = &usage.business["106000000000001"][0];
+        let page = &usage.business[0];
+        assert_eq!(page.business_id, "106000000000001");
         assert_eq!(page.use_case.as_deref(), Some("messenger"));
         assert_eq!(usage.retry_after_ms(), Some(120_000));
         assert_eq!(usage.max_percent(), 97.0);
@@ -188,6 +182,6 @@ mod tests {
         )])
         .unwrap();
         assert_eq!(zero.retry_after_ms(), None);
-        assert_eq!(zero.business["1"].len(), 1);
+        assert_eq!(zero.business.len(), 1);
     }
 }

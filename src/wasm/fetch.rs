@@ -11,10 +11,11 @@ use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
     #[wasm_bindgen(js_name = sleep)]
-    fn js_sleep(ms: f64) -> js_sys::Promise;
+    fn js_sleep(ms: f64, signal: Option<&AbortSignal>) -> js_sys::Promise;
 }
 
-/// Fetch-based transport; `signal` cancels every request made through it.
+/// Fetch-based transport; `signal` cancels every request made through it and cuts short its
+/// waits, so an aborted call ends within one request.
 #[derive(Debug, Clone, Default)]
 pub struct FetchTransport {
     signal: Option<AbortSignal>,
@@ -28,6 +29,9 @@ impl FetchTransport {
 
 impl Transport for FetchTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
+            return Err(TransportError::Aborted);
+        }
         let timeout = request
             .timeout_ms
             .map(|ms| AbortSignal::timeout_with_u32(ms.clamp(1.0, u32::MAX as f64) as u32));
@@ -74,7 +78,7 @@ impl Transport for FetchTransport {
 
     async fn sleep(&self, ms: f64) {
         // A rejected or interrupted timer only ends the wait early.
-        let _ = JsFuture::from(js_sleep(ms)).await;
+        let _ = JsFuture::from(js_sleep(ms, self.signal.as_ref())).await;
     }
 
     fn now_ms(&self) -> f64 {

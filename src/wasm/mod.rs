@@ -9,11 +9,10 @@ mod sync;
 
 use std::future::Future;
 
-use futures::future::{select, Either};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 pub use fetch::FetchTransport;
@@ -22,8 +21,7 @@ use stream::{ItemStream, ListSource};
 use sync::SyncSource;
 
 use crate::client::{Client, Expect, Paginated};
-use crate::core::error::{ErrorKind, GraphApiError};
-use crate::core::proof::{proof_message, AppSecretProof};
+use crate::core::error::GraphApiError;
 use crate::core::request::{self, ListConversationsOptions, ListMessagesOptions, RequestSpec};
 use crate::core::schema;
 
@@ -31,12 +29,8 @@ use crate::core::schema;
 extern "C" {
     #[wasm_bindgen(js_name = createGraphApiError)]
     fn create_graph_api_error(message: &str, fields: JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = whenAborted)]
-    fn when_aborted(signal: &AbortSignal) -> js_sys::Promise;
     #[wasm_bindgen(js_name = isAbortSignal)]
     fn is_abort_signal(value: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = hmacSha256Hex)]
-    fn hmac_sha256_hex(key: &str, message: &str) -> js_sys::Promise;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -66,6 +60,13 @@ export declare class GraphApiError extends Error {
 
 /** Fields of an unexpected shape, or unknown to these types, kept as Graph sent them. */
 export type Extra = Record<string, unknown>;
+
+/**
+ * `appsecret_proof` for server runtimes (Workers, Deno, Node): hex HMAC-SHA256 of
+ * `accessToken|time` keyed with the app secret, valid five minutes. Never ship an app secret
+ * to a browser. `time` defaults to now (unix seconds).
+ */
+export declare function computeAppSecretProof(accessToken: string, appSecret: string, time?: number): Promise<AppSecretProof>;
 
 /** Per-call options every operation accepts. */
 export interface RequestOptions {
@@ -125,28 +126,6 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, GraphApiError> {
     Ok(Some(signal.unchecked_into()))
 }
 
-fn aborted() -> GraphApiError {
-    GraphApiError::new(ErrorKind::Aborted, "the operation was aborted")
-}
-
-/// Runs `work` until it ends or `signal` fires, whichever comes first.
-pub(crate) async fn abortable<T>(
-    signal: Option<&AbortSignal>,
-    work: impl Future<Output = Result<T, GraphApiError>>,
-) -> Result<T, GraphApiError> {
-    let Some(signal) = signal else {
-        return work.await;
-    };
-    if signal.aborted() {
-        return Err(aborted());
-    }
-    let fired = JsFuture::from(when_aborted(signal));
-    match select(Box::pin(work), fired).await {
-        Either::Left((result, _)) => result,
-        Either::Right(_) => Err(aborted()),
-    }
-}
-
 /// Runs an operation as a Promise: JS value on success, `GraphApiError` on failure.
 fn promise<F>(work: F) -> js_sys::Promise
 where
@@ -170,13 +149,9 @@ pub struct ConversationsClient {
 
 impl ConversationsClient {
     /// A client sharing this one's pacing, with the call's `signal`.
-    fn for_call(
-        &self,
-        options: &JsValue,
-    ) -> Result<(Client<FetchTransport>, Option<AbortSignal>), GraphApiError> {
-        let signal = signal_of(options)?;
-        let transport = FetchTransport::new(signal.clone());
-        Ok((self.client.with_transport(transport), signal))
+    fn for_call(&self, options: &JsValue) -> Result<Client<FetchTransport>, GraphApiError> {
+        let transport = FetchTransport::new(signal_of(options)?);
+        Ok(self.client.with_transport(transport))
     }
 
     /// Every operation goes through here: validated synchronously, run as one Promise.
@@ -187,14 +162,12 @@ impl ConversationsClient {
     ) -> js_sys::Promise {
         let prepared = self.for_call(options).and_then(|c| Ok((c, build()?)));
         promise(async move {
-            let ((client, signal), call) = prepared?;
+            let (client, call) = prepared?;
             let value = match call {
-                Call::One(spec, expect) => {
-                    abortable(signal.as_ref(), client.fetch(&spec, expect)).await?
-                }
+                Call::One(spec, expect) => client.fetch(&spec, expect).await?,
                 Call::FirstOrNull(spec) => {
                     let expect = Expect::Page(&schema::CONVERSATION);
-                    let mut page = abortable(signal.as_ref(), client.fetch(&spec, expect)).await?;
+                    let mut page = client.fetch(&spec, expect).await?;
                     match page.get_mut("data").and_then(|d| d.as_array_mut()) {
                         Some(items) if !items.is_empty() => items.swap_remove(0),
                         _ => serde_json::Value::Null,
@@ -213,9 +186,9 @@ impl ConversationsClient {
         )
             -> Result<Paginated<FetchTransport, serde_json::Value>, GraphApiError>,
     ) -> Result<ItemStream, JsValue> {
-        let (client, signal) = self.for_call(options).map_err(to_js_error)?;
+        let client = self.for_call(options).map_err(to_js_error)?;
         let list = build(&client).map_err(to_js_error)?;
-        Ok(ItemStream::new(ListSource::new(list, signal)))
+        Ok(ItemStream::new(ListSource::new(list)))
     }
 }
 
@@ -375,11 +348,11 @@ impl ConversationsClient {
         options: JsValue,
     ) -> Result<ItemStream, JsValue> {
         let build = || {
-            let (client, signal) = self.for_call(&options)?;
+            let client = self.for_call(&options)?;
             let o = JsOptions::new(&options, "options")?;
             let on_progress = o.function("onProgress")?;
             let sync = client.sync_inbox(&id_arg(&page_id, "pageId")?, &o.sync()?)?;
-            Ok(ItemStream::new(SyncSource::new(sync, signal, on_progress)))
+            Ok(ItemStream::new(SyncSource::new(sync, on_progress)))
         };
         build().map_err(to_js_error)
     }
@@ -397,40 +370,4 @@ impl ConversationsClient {
             Ok(Call::One(spec, Expect::Object(&schema::MESSAGE)))
         })
     }
-}
-
-/// `appsecret_proof` for server runtimes (never ship an app secret to a browser).
-#[wasm_bindgen(js_name = computeAppSecretProof, unchecked_return_type = "Promise<AppSecretProof>")]
-pub fn compute_app_secret_proof(
-    #[wasm_bindgen(js_name = "accessToken", unchecked_param_type = "string")] access_token: JsValue,
-    #[wasm_bindgen(js_name = "appSecret", unchecked_param_type = "string")] app_secret: JsValue,
-    time: Option<f64>,
-) -> js_sys::Promise {
-    promise(async move {
-        let token = id_arg(&access_token, "accessToken")?;
-        let secret = id_arg(&app_secret, "appSecret")?;
-        if token.is_empty() || secret.is_empty() {
-            return Err(GraphApiError::invalid_argument(
-                "accessToken and appSecret must not be empty",
-            ));
-        }
-        let time = match time {
-            Some(t) if t.is_finite() && t >= 0.0 && t.fract() == 0.0 => t as i64,
-            Some(_) => {
-                return Err(GraphApiError::invalid_argument(
-                    "time must be whole unix seconds",
-                ))
-            }
-            None => (js_sys::Date::now() / 1000.0).floor() as i64,
-        };
-        let message = proof_message(&token, time);
-        let proof = JsFuture::from(hmac_sha256_hex(&secret, &message))
-            .await
-            .ok()
-            .and_then(|p| p.as_string())
-            .ok_or_else(|| {
-                GraphApiError::invalid_argument("WebCrypto (crypto.subtle) is not available here")
-            })?;
-        to_js(&AppSecretProof { proof, time })
-    })
 }

@@ -127,7 +127,9 @@ impl<'a> JsOptions<'a> {
         };
         let small = |key: &str| -> Result<Option<u32>, GraphApiError> {
             match self.whole(key)? {
-                Some(n) if !(1..=10_000).contains(&n) => Err(self.bad(key, "a positive whole number")),
+                Some(n) if !(1..=10_000).contains(&n) => {
+                    Err(self.bad(key, "a positive whole number"))
+                }
                 other => Ok(other.map(|n| n as u32)),
             }
         };

@@ -3,16 +3,14 @@
 
 use futures::future::LocalBoxFuture;
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
 use super::stream::PageSource;
-use super::{abortable, to_js, FetchTransport};
+use super::{to_js, FetchTransport};
 use crate::core::error::GraphApiError;
 use crate::sync::InboxSync;
 
 pub(crate) struct SyncSource {
     sync: InboxSync<FetchTransport>,
-    signal: Option<AbortSignal>,
     on_progress: Option<js_sys::Function>,
     reported_done: bool,
 }
@@ -20,12 +18,10 @@ pub(crate) struct SyncSource {
 impl SyncSource {
     pub(crate) fn new(
         sync: InboxSync<FetchTransport>,
-        signal: Option<AbortSignal>,
         on_progress: Option<js_sys::Function>,
     ) -> Self {
         SyncSource {
             sync,
-            signal,
             on_progress,
             reported_done: false,
         }
@@ -42,11 +38,12 @@ impl SyncSource {
 impl PageSource for SyncSource {
     fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>> {
         Box::pin(async move {
-            let item = abortable(self.signal.as_ref(), self.sync.next_value()).await?;
+            let item = self.sync.next_value().await?;
             match item {
                 Some(item) => {
                     self.report();
-                    let page = serde_json::json!({ "data": [item] });
+                    let mut page = serde_json::Map::new();
+                    page.insert("data".to_owned(), serde_json::Value::Array(vec![item]));
                     to_js(&page).map(Some)
                 }
                 None => {
