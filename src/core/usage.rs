@@ -121,7 +121,7 @@ impl Usage {
             .iter()
             .filter_map(|u| u.estimated_time_to_regain_access)
             .fold(0.0_f64, f64::max);
-        (minutes > 0.0).then(|| (minutes * 60_000.0) as u64)
+        (minutes > 0.0).then_some((minutes * 60_000.0) as u64)
     }
 
     /// The highest percentage any counter reports, to slow down before Graph throttles.

@@ -1,0 +1,145 @@
+//! Host test support: a `Transport` over reqwest with virtual time (sleeps return at once and
+//! advance the clock), and an in-process graph-sim.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use graph_conversations::{
+    Client, ClientOptions, HttpRequest, HttpResponse, Transport, TransportError,
+};
+
+pub const PAGE_ID: &str = "106000000000001";
+pub const PAGE_TOKEN: &str = "sim-page-token";
+pub const IG_ID: &str = "17841400000000001";
+pub const IG_TOKEN: &str = "sim-ig-token";
+
+/// reqwest underneath; time is virtual so retry backoffs and pacing cost no wall time.
+#[derive(Clone)]
+pub struct TestTransport {
+    http: reqwest::Client,
+    clock_ms: Rc<Cell<f64>>,
+    rng: Rc<Cell<u64>>,
+    pub slept_ms: Rc<Cell<f64>>,
+}
+
+impl TestTransport {
+    pub fn new(seed: u64) -> Self {
+        TestTransport {
+            http: reqwest::Client::new(),
+            clock_ms: Rc::new(Cell::new(1_000_000.0)),
+            rng: Rc::new(Cell::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)),
+            slept_ms: Rc::new(Cell::new(0.0)),
+        }
+    }
+}
+
+impl Transport for TestTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut builder = self.http.get(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| TransportError::Network(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| TransportError::Network(e.without_url().to_string()))?
+            .to_vec();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn sleep(&self, ms: f64) {
+        self.clock_ms.set(self.clock_ms.get() + ms);
+        self.slept_ms.set(self.slept_ms.get() + ms);
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.clock_ms.get()
+    }
+
+    fn random(&self) -> f64 {
+        // xorshift64*: deterministic jitter per test seed.
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+pub fn client(base_url: &str, token: &str, seed: u64) -> Client<TestTransport> {
+    Client::new(
+        ClientOptions {
+            access_token: token.to_owned(),
+            base_url: Some(base_url.to_owned()),
+            requests_per_second: Some(0.0),
+            max_retries: Some(6),
+            ..Default::default()
+        },
+        TestTransport::new(seed),
+    )
+    .expect("valid options")
+}
+
+/// A simulator with rate limits off and the given changes.
+pub async fn sim(change: impl FnOnce(&mut graph_sim::Config)) -> graph_sim::SimHandle {
+    let mut config = graph_sim::Config {
+        rate: 0.0,
+        ..Default::default()
+    };
+    change(&mut config);
+    graph_sim::spawn(config).await.expect("graph-sim starts")
+}
+
+/// Sends a control request to the simulator.
+pub async fn control(base_url: &str, path: &str, body: &str) -> serde_json::Value {
+    let http = reqwest::Client::new();
+    let url = format!("{base_url}/__sim/{path}");
+    let request = if body.is_empty() {
+        http.get(url)
+    } else {
+        http.post(url)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+    };
+    let text = request.send().await.unwrap().text().await.unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+pub async fn listed_threads(base_url: &str, account: &str, platform: &str) -> usize {
+    let accounts = control(base_url, "accounts", "").await;
+    let account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == account)
+        .unwrap();
+    account["inboxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["platform"] == platform)
+        .unwrap()["listed_threads"]
+        .as_u64()
+        .unwrap() as usize
+}

@@ -1,0 +1,411 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! `sync_inbox` against graph-sim: complete, exact under faults, resumable, incremental, and
+//! within the request budget. Time is virtual (see `common`), so backoffs cost nothing.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::*;
+use graph_conversations::{
+    ConversationsOptions, ErrorKind, MessagesOptions, Platform, SyncOptions, SyncedConversation,
+};
+
+/// conversation id → message ids, newest first.
+type Inventory = BTreeMap<String, Vec<String>>;
+
+fn options(platform: Platform) -> SyncOptions {
+    SyncOptions {
+        platform: Some(platform),
+        ..Default::default()
+    }
+}
+
+async fn run(
+    base: &str,
+    token: &str,
+    page: &str,
+    o: &SyncOptions,
+    seed: u64,
+) -> (Vec<SyncedConversation>, graph_conversations::SyncProgress) {
+    let client = client(base, token, seed);
+    let mut sync = client.sync_inbox(page, o).expect("valid sync options");
+    let mut out = Vec::new();
+    while let Some(item) = sync.next().await.expect("sync succeeds") {
+        out.push(item);
+    }
+    (out, sync.progress())
+}
+
+fn inventory(items: &[SyncedConversation]) -> Inventory {
+    let mut inv = Inventory::new();
+    for item in items {
+        let ids: Vec<String> = item.messages.iter().map(|m| m.id.clone()).collect();
+        let unique: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(
+            unique.len(),
+            ids.len(),
+            "a message twice in {}",
+            item.conversation.id
+        );
+        let previous = inv.insert(item.conversation.id.clone(), ids);
+        assert!(previous.is_none(), "{} yielded twice", item.conversation.id);
+    }
+    inv
+}
+
+/// The same inbox read the slow way, through the public list APIs.
+async fn walk(base: &str, token: &str, page: &str, platform: Platform) -> Inventory {
+    let client = client(base, token, 99);
+    let mut threads = client
+        .conversations(
+            page,
+            &ConversationsOptions {
+                platform: Some(platform),
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut inv = Inventory::new();
+    while let Some(thread) = threads.next_item().await.unwrap() {
+        let mut messages = client
+            .messages(
+                &thread.id,
+                &MessagesOptions {
+                    limit: Some(100),
+                    fields: None,
+                },
+            )
+            .unwrap();
+        let mut ids = Vec::new();
+        while let Some(m) = messages.next_item().await.unwrap() {
+            ids.push(m.id);
+        }
+        inv.insert(thread.id, ids);
+    }
+    inv
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_clean_sync_is_complete_and_exact() {
+    let sim = sim(|c| {
+        c.seed = 3;
+        c.messenger_threads = 230;
+        c.messages = 1..=130;
+    })
+    .await;
+    let base = sim.base_url();
+    let (items, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &options(Platform::Messenger), 1).await;
+    let synced = inventory(&items);
+    assert_eq!(
+        synced.len(),
+        listed_threads(&base, PAGE_ID, "messenger").await
+    );
+    assert_eq!(
+        synced,
+        walk(&base, PAGE_TOKEN, PAGE_ID, Platform::Messenger).await
+    );
+    for item in &items {
+        let detailed = item.messages.iter().filter(|m| m.from.is_some()).count();
+        assert_eq!(
+            detailed,
+            item.messages.len().min(20),
+            "{}",
+            item.conversation.id
+        );
+        let older = item.messages.iter().skip(20);
+        assert!(older
+            .clone()
+            .all(|m| m.message.is_none() && m.from.is_none()));
+        assert!(!item
+            .conversation
+            .participants
+            .as_ref()
+            .unwrap()
+            .data
+            .is_empty());
+        assert!(!item.conversation.updated_time.is_empty());
+    }
+    assert!(progress.done);
+    assert_eq!(progress.conversations as usize, items.len());
+    assert_eq!(progress.throttled, 0);
+    // Three list pages, plus one /messages page for each thread with more than 50 messages.
+    let long_threads = items.iter().filter(|i| i.messages.len() > 50).count() as u64;
+    assert_eq!(progress.requests, 3 + long_threads);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn faults_over_twenty_seeds_change_nothing() {
+    for seed in 1..=20u64 {
+        let shape = |c: &mut graph_sim::Config| {
+            c.seed = seed;
+            c.instagram_threads = 120;
+            c.messages = 1..=80;
+        };
+        let clean = sim(shape).await;
+        let faulty = sim(|c| {
+            shape(c);
+            c.reduce_data_threshold = 2_000;
+            c.faults.transient = 0.08;
+            c.faults.throttle = 0.05;
+            c.faults.throttle_burst = 2;
+            c.faults.malformed = 0.05;
+            c.faults.truncated = 0.05;
+            c.faults.drop = 0.03;
+            c.faults.slow = 0.05;
+            c.faults.slow_ms = 15;
+        })
+        .await;
+        let o = options(Platform::Instagram);
+        let (expected, _) = run(&clean.base_url(), IG_TOKEN, "me", &o, seed).await;
+        let (got, progress) = run(&faulty.base_url(), IG_TOKEN, "me", &o, seed).await;
+        assert_eq!(inventory(&got), inventory(&expected), "seed {seed}");
+        let stats = control(&faulty.base_url(), "stats", "").await;
+        let injected: u64 = stats["faults"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|v| v.as_u64())
+            .sum();
+        assert!(injected > 0, "seed {seed}: faults were injected");
+        assert!(progress.requests > 2, "seed {seed}: retries happened");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn aborting_anywhere_and_resuming_yields_the_exact_set() {
+    let sim = sim(|c| {
+        c.seed = 11;
+        c.messenger_threads = 260;
+        c.messages = 1..=70;
+        c.faults.transient = 0.05;
+        c.faults.malformed = 0.03;
+    })
+    .await;
+    let base = sim.base_url();
+    let o = SyncOptions {
+        page_size: Some(40),
+        ..options(Platform::Messenger)
+    };
+    let (all, _) = run(&base, PAGE_TOKEN, PAGE_ID, &o, 5).await;
+    let expected = inventory(&all);
+    // Cut points across pages, first and last included.
+    for cut in [1usize, 2, 39, 40, 41, 77, 120, all.len() - 1, all.len()] {
+        let client = client(&base, PAGE_TOKEN, cut as u64);
+        let mut first = Vec::new();
+        {
+            let mut sync = client.sync_inbox(PAGE_ID, &o).unwrap();
+            while first.len() < cut {
+                first.push(sync.next().await.unwrap().unwrap());
+            }
+            // Dropped here: an interrupted run.
+        }
+        let resume = SyncOptions {
+            checkpoint: Some(first.last().unwrap().checkpoint.clone()),
+            ..o.clone()
+        };
+        let (rest, _) = run(&base, PAGE_TOKEN, PAGE_ID, &resume, cut as u64).await;
+        let a = inventory(&first);
+        let b = inventory(&rest);
+        assert!(
+            a.keys().all(|k| !b.contains_key(k)),
+            "cut {cut}: a thread in both runs"
+        );
+        let mut union = a;
+        union.extend(b);
+        assert_eq!(union, expected, "cut {cut}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_incremental_sync_returns_exactly_the_changed_threads() {
+    let sim = sim(|c| {
+        c.seed = 5;
+        c.messenger_threads = 150;
+    })
+    .await;
+    let base = sim.base_url();
+    let (first, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &options(Platform::Messenger), 1).await;
+    let since = progress
+        .next_since
+        .clone()
+        .expect("a sync reports the next since");
+    // Change three threads from across the list.
+    let changed: BTreeSet<String> = [3, first.len() / 2, first.len() - 2]
+        .iter()
+        .map(|&i| first[i].conversation.id.clone())
+        .collect();
+    for id in &changed {
+        let body = format!(r#"{{"conversation_id":"{id}","text":"new message"}}"#);
+        control(&base, "messages", &body).await;
+    }
+    let o = SyncOptions {
+        since: Some(since),
+        ..options(Platform::Messenger)
+    };
+    let (second, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &o, 2).await;
+    let got: BTreeSet<String> = second.iter().map(|i| i.conversation.id.clone()).collect();
+    // `since` is inclusive (Graph times have one-second resolution: a thread updated in the same
+    // second as the newest one seen must not be missed), so the previous run's newest thread,
+    // whose updated_time equals `since`, comes back too.
+    let mut expected = changed.clone();
+    expected.insert(first[0].conversation.id.clone());
+    assert_eq!(got, expected);
+    assert_eq!(
+        progress.requests, 1,
+        "one list page covers the changed threads"
+    );
+    for item in second
+        .iter()
+        .filter(|i| changed.contains(&i.conversation.id))
+    {
+        assert_eq!(item.messages[0].message.as_deref(), Some("new message"));
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_thread_updated_during_a_run_is_caught_by_the_next_run() {
+    let sim = sim(|c| {
+        c.seed = 8;
+        c.messenger_threads = 120;
+    })
+    .await;
+    let base = sim.base_url();
+    let o = SyncOptions {
+        page_size: Some(25),
+        ..options(Platform::Messenger)
+    };
+    let client = client(&base, PAGE_TOKEN, 1);
+    let mut sync = client.sync_inbox(PAGE_ID, &o).unwrap();
+    let mut seen = Vec::new();
+    while let Some(item) = sync.next().await.unwrap() {
+        if seen.len() == 30 {
+            // A thread the walk has passed gets a new message and moves to the top.
+            let id = &seen[5];
+            let body = format!(r#"{{"conversation_id":"{id}","text":"late"}}"#);
+            control(&base, "messages", &body).await;
+        }
+        seen.push(item.conversation.id);
+    }
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "nothing twice in one run");
+    let since = sync.progress().next_since.unwrap();
+    let (next, _) = run(
+        &base,
+        PAGE_TOKEN,
+        PAGE_ID,
+        &SyncOptions {
+            since: Some(since),
+            ..o
+        },
+        2,
+    )
+    .await;
+    // The late thread, then the previous newest (inclusive `since`, see above).
+    let next: Vec<&str> = next.iter().map(|i| i.conversation.id.as_str()).collect();
+    assert_eq!(next, vec![seen[5].as_str(), seen[0].as_str()]);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn requests_stay_within_one_per_page_for_small_threads() {
+    let sim = sim(|c| {
+        c.seed = 21;
+        c.messenger_threads = 1_000;
+        c.messages = 1..=20;
+    })
+    .await;
+    let base = sim.base_url();
+    let o = options(Platform::Messenger);
+    let (items, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &o, 1).await;
+    let n = listed_threads(&base, PAGE_ID, "messenger").await;
+    assert_eq!(items.len(), n);
+    assert_eq!(progress.requests as usize, n.div_ceil(100));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn reduce_data_shrinks_the_page_and_nothing_is_lost() {
+    let sim = sim(|c| {
+        c.seed = 4;
+        c.messenger_threads = 90;
+        c.reduce_data_threshold = 600;
+    })
+    .await;
+    let base = sim.base_url();
+    let (items, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &options(Platform::Messenger), 1).await;
+    assert_eq!(
+        inventory(&items),
+        walk(&base, PAGE_TOKEN, PAGE_ID, Platform::Messenger).await
+    );
+    assert!(
+        progress.page_size <= 12,
+        "page shrank to fit (now {})",
+        progress.page_size
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn bad_sync_options_are_rejected_before_any_request() {
+    let c = client("http://127.0.0.1:9", PAGE_TOKEN, 1);
+    let m = options(Platform::Messenger);
+    let cases = [
+        ("a/b", m.clone()),
+        (PAGE_ID, SyncOptions::default()),
+        (
+            PAGE_ID,
+            SyncOptions {
+                details_per_conversation: Some(0),
+                ..m.clone()
+            },
+        ),
+        (
+            PAGE_ID,
+            SyncOptions {
+                details_per_conversation: Some(21),
+                ..m.clone()
+            },
+        ),
+        (
+            PAGE_ID,
+            SyncOptions {
+                concurrency: Some(0),
+                ..m.clone()
+            },
+        ),
+        (
+            PAGE_ID,
+            SyncOptions {
+                since: Some("last week".into()),
+                ..m.clone()
+            },
+        ),
+        (
+            PAGE_ID,
+            SyncOptions {
+                checkpoint: Some("nope".into()),
+                ..m.clone()
+            },
+        ),
+        (
+            PAGE_ID,
+            SyncOptions {
+                page_size: Some(0),
+                ..m.clone()
+            },
+        ),
+    ];
+    for (page, o) in cases {
+        let err = c.sync_inbox(page, &o).err().expect("rejected");
+        assert_eq!(err.kind, ErrorKind::InvalidArgument, "{o:?}");
+    }
+    // A checkpoint of one account does not resume another.
+    let sim = sim(|c| c.messenger_threads = 5).await;
+    let (items, _) = run(&sim.base_url(), PAGE_TOKEN, PAGE_ID, &m, 1).await;
+    let other = SyncOptions {
+        checkpoint: Some(items[0].checkpoint.clone()),
+        platform: Some(Platform::Instagram),
+        ..Default::default()
+    };
+    let err = c.sync_inbox(PAGE_ID, &other).err().unwrap();
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+}
