@@ -103,13 +103,13 @@ export function defineApi(defaultLoader) {
       return (await this.#client()).getMessage(messageId, options);
     }
     conversations(pageId, options) {
-      return lazyStream(async () => (await this.#client()).conversations(pageId, options));
+      return lazyStream(async () => (await this.#client()).conversations(pageId, options), options?.signal);
     }
     messages(conversationId, options) {
-      return lazyStream(async () => (await this.#client()).messages(conversationId, options));
+      return lazyStream(async () => (await this.#client()).messages(conversationId, options), options?.signal);
     }
     syncInbox(pageId, options) {
-      return lazyStream(async () => (await this.#client()).syncInbox(pageId, options));
+      return lazyStream(async () => (await this.#client()).syncInbox(pageId, options), options?.signal);
     }
   }
 
@@ -119,7 +119,7 @@ export function defineApi(defaultLoader) {
 // The public list type (AsyncIterable with .pages() and .toArray()) over the wasm ItemStream,
 // which only knows nextPage(). The stream is opened on first use; calls are queued so
 // overlapping next() calls never fetch the same page twice.
-function lazyStream(open) {
+function lazyStream(open, signal) {
   let stream = null;
   let queue = Promise.resolve();
   let buffer = [];
@@ -130,6 +130,8 @@ function lazyStream(open) {
     return result;
   };
   const pullPage = async () => {
+    // Nothing more comes out once the caller aborts, not even what is already fetched.
+    if (signal?.aborted) throw new GraphApiError("the operation was aborted", { kind: "aborted" });
     if (done) return undefined;
     stream ??= open();
     const page = await (await stream).nextPage();
@@ -137,6 +139,7 @@ function lazyStream(open) {
     return page;
   };
   const pullItem = async () => {
+    if (signal?.aborted) throw new GraphApiError("the operation was aborted", { kind: "aborted" });
     while (buffer.length === 0) {
       const page = await pullPage();
       if (page === undefined) return undefined;

@@ -283,6 +283,54 @@ export const cases = {
     }
   },
 
+  "syncInbox: the whole inbox, progress, abort and resume from a checkpoint": async (api, sim) => {
+    const assert = makeAssert();
+    const c = client(api, sim);
+    const expected = await listedThreads(sim, PAGE.id, "instagram");
+    const progress = [];
+    const all = [];
+    for await (const item of c.syncInbox(PAGE.id, { platform: "instagram", pageSize: 20, onProgress: (p) => progress.push(p) })) {
+      all.push(item);
+    }
+    const ids = all.map((i) => i.conversation.id);
+    assert.equal(new Set(ids).size, expected, "every listed thread once");
+    for (const item of all) {
+      const mids = item.messages.map((m) => m.id);
+      assert.equal(new Set(mids).size, mids.length, "no message twice");
+      assert(item.messages.slice(20).every((m) => m.from === undefined), "older messages carry id and created_time only");
+      assert(typeof item.checkpoint === "string", "a checkpoint");
+    }
+    const last = progress.at(-1);
+    assert(last.done && last.conversations === expected, `final progress ${JSON.stringify(last)}`);
+    assert(last.requests >= Math.ceil(expected / 20), "requests counted");
+    assert(typeof last.nextSince === "string", "nextSince reported");
+
+    // Abort after 7 threads, resume from the 7th checkpoint: together, exactly the same set.
+    const controller = new AbortController();
+    const first = [];
+    try {
+      for await (const item of c.syncInbox(PAGE.id, { platform: "instagram", pageSize: 20, signal: controller.signal })) {
+        first.push(item);
+        if (first.length === 7) controller.abort();
+      }
+      assert(false, "the aborted sync should reject");
+    } catch (e) {
+      assert(e instanceof api.GraphApiError && e.kind === "aborted", `aborted (${e})`);
+    }
+    assert.equal(first.length, 7, "stopped right after the abort");
+    const rest = await c
+      .syncInbox(PAGE.id, { platform: "instagram", pageSize: 20, checkpoint: first[6].checkpoint })
+      .toArray({ limit: 10000 });
+    const resumed = [...first, ...rest].map((i) => i.conversation.id);
+    assert.equal(resumed.length, ids.length, "nothing lost or repeated");
+    assert.equal([...resumed].sort().join(), [...ids].sort().join(), "the same set");
+
+    const nothing = await c.syncInbox(PAGE.id, { platform: "instagram", since: last.nextSince }).toArray({ limit: 100 });
+    assert(nothing.length <= 1, `an incremental run right after finds (almost) nothing: ${nothing.length}`);
+    await expectError(api, c.syncInbox(PAGE.id, { platform: "instagram", detailsPerConversation: 21 }).toArray({ limit: 1 }), "invalid_argument", "details > 20");
+    await expectError(api, c.syncInbox(PAGE.id, { platform: "messenger", checkpoint: first[6].checkpoint }).toArray({ limit: 1 }), "invalid_argument", "checkpoint of another platform");
+  },
+
   "computeAppSecretProof matches HMAC-SHA256 of token|time": async (api) => {
     const assert = makeAssert();
     const p = await api.computeAppSecretProof("token", "secret", 1700000000);
