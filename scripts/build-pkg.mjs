@@ -41,16 +41,28 @@ cpSync(join(root, "js/entry"), join(pkg, "entry"), { recursive: true });
 const generated = readFileSync(join(wasmOut, "graph_conversations.d.ts"), "utf8");
 const cut = generated.indexOf("export type InitInput");
 if (cut < 0) throw new Error("unexpected wasm-bindgen .d.ts layout");
-const types = generated
+let types = generated
   .slice(0, cut)
   .split("\n")
   .filter((line) => !line.includes("[Symbol.dispose]()"))
   .join("\n")
   .trimEnd() + "\n";
+// ItemStream is the glue's class behind Paginated<T>; no entry exports it, so declaring it would
+// let `import { ItemStream }` type-check and then fail to link.
+types = types.replace(/\n(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export class ItemStream \{[\s\S]*?\n\}\n/, "\n");
+if (/\bItemStream\b/.test(types)) throw new Error("types.d.ts still mentions ItemStream, which no entry exports");
 writeFileSync(join(pkg, "types.d.ts"), types);
 writeFileSync(
   join(pkg, "index.d.ts"),
   `export * from "./types.js";
+
+declare global {
+  // Lets these declarations compile without the DOM lib (Node projects with @types/node only);
+  // merges with the DOM's and Deno's declaration, which is just as empty.
+  namespace WebAssembly {
+    interface Module {}
+  }
+}
 
 /**
  * Loads the wasm module now instead of on the first call. Optional everywhere but with
