@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, one after the other; each writes its own section of BENCHMARKS.md.
+# Runs scripts/bench-*.mjs in name order, then any commands listed below.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+for script in scripts/bench-*.mjs; do
+  echo "[bench] $script"
+  node "$script"
+done
