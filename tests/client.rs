@@ -1,0 +1,182 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The Rust client against graph-sim: every operation on both platforms and both host forms,
+//! typed results, typed errors.
+
+mod common;
+
+use common::*;
+use graph_conversations::{
+    ConversationsOptions, ErrorKind, FindConversationOptions, GetOptions, ListConversationsOptions,
+    ListMessagesOptions, MessagesOptions, Platform,
+};
+
+async fn every_operation(token: &str, page: &str, platform: Platform) {
+    let sim = sim(|c| c.seed = 9).await;
+    let base = sim.base_url();
+    let client = client(&base, token, 1);
+    let fields = Some(vec![
+        "participants".to_owned(),
+        "message_count".to_owned(),
+        "messages.limit(3){message,from}".to_owned(),
+    ]);
+    let page_1 = client
+        .list_conversations(
+            page,
+            &ListConversationsOptions {
+                platform: Some(platform),
+                limit: Some(4),
+                fields,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page_1.data.len(), 4);
+    let first = &page_1.data[0];
+    assert!(first.updated_time.ends_with("+0000"));
+    let nested = first.messages.as_ref().unwrap();
+    assert!(!nested.data.is_empty() && nested.data.len() <= 3);
+    let customer = first
+        .participants
+        .as_ref()
+        .unwrap()
+        .data
+        .iter()
+        .find(|p| p.id != PAGE_ID && p.id != IG_ID)
+        .unwrap()
+        .clone();
+    match platform {
+        Platform::Messenger => assert!(customer.name.is_some()),
+        Platform::Instagram => assert!(customer.username.is_some()),
+    }
+
+    let find = |user_id: &str| FindConversationOptions {
+        platform: Some(platform),
+        user_id: user_id.to_owned(),
+        fields: None,
+    };
+    let found = client
+        .find_conversation(page, &find(&customer.id))
+        .await
+        .unwrap();
+    assert_eq!(found.unwrap().id, first.id);
+    let none = client
+        .find_conversation(page, &find("99999999999999999"))
+        .await
+        .unwrap();
+    assert!(none.is_none());
+
+    let all = client
+        .conversations(
+            page,
+            &ConversationsOptions {
+                platform: Some(platform),
+                limit: Some(7),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .collect(10_000)
+        .await
+        .unwrap();
+    let platform_name = match platform {
+        Platform::Messenger => "messenger",
+        Platform::Instagram => "instagram",
+    };
+    let owner = if page == "me" && token == IG_TOKEN {
+        IG_ID
+    } else {
+        PAGE_ID
+    };
+    assert_eq!(all.len(), listed_threads(&base, owner, platform_name).await);
+
+    let conversation = client
+        .get_conversation(&first.id, &GetOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(conversation.id, first.id);
+    let listed = client
+        .list_messages(
+            &first.id,
+            &ListMessagesOptions {
+                limit: Some(2),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!listed.data.is_empty());
+    let messages = client
+        .messages(
+            &first.id,
+            &MessagesOptions {
+                limit: Some(5),
+                fields: None,
+            },
+        )
+        .unwrap()
+        .collect(1_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        messages.len() as i64,
+        first.message_count.unwrap_or(messages.len() as i64)
+    );
+    let detail = client
+        .get_message(&messages[0].id, &GetOptions::default())
+        .await
+        .unwrap();
+    assert!(detail.from.is_some() && detail.to.is_some());
+    if messages.len() > 20 {
+        let err = client
+            .get_message(&messages[20].id, &GetOptions::default())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::MessageUnavailable);
+        assert_eq!(err.code, Some(9000001));
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn messenger_page() {
+    every_operation(PAGE_TOKEN, PAGE_ID, Platform::Messenger).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn instagram_through_the_page() {
+    every_operation(PAGE_TOKEN, "me", Platform::Instagram).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn instagram_login_form() {
+    every_operation(IG_TOKEN, "me", Platform::Instagram).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn errors_are_typed_and_carry_no_token() {
+    let sim = sim(|_| {}).await;
+    let wrong = client(&sim.base_url(), "not-a-real-token", 1);
+    let o = ListConversationsOptions {
+        platform: Some(Platform::Messenger),
+        ..Default::default()
+    };
+    let err = wrong.list_conversations("me", &o).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Auth);
+    assert_eq!(err.code, Some(190));
+    assert!(!err.message.contains("not-a-real-token"));
+
+    let page = client(&sim.base_url(), PAGE_TOKEN, 1);
+    let err = page.list_conversations(IG_ID, &o).await.unwrap_err();
+    assert_eq!(
+        (err.kind, err.code, err.subcode),
+        (ErrorKind::NotFound, Some(100), Some(33))
+    );
+    let unknown = page
+        .get_conversation("t_doesnotexist", &GetOptions::default())
+        .await;
+    assert_eq!(unknown.unwrap_err().kind, ErrorKind::NotFound);
+
+    let refused = client("http://127.0.0.1:9", PAGE_TOKEN, 1);
+    let err = refused.list_conversations("me", &o).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Network);
+}
