@@ -21,37 +21,49 @@ export function defineApi(defaultLoader) {
   // loadSync: () => void (node, workerd) or null; loadAsync: (input?) => Promise<void>.
   const { loadSync, loadAsync } = defaultLoader;
 
+  // Loading failures (a missing file, a CSP without 'wasm-unsafe-eval', a bundler that lost the
+  // asset) reject like every other failure: as a GraphApiError, with the cause attached.
+  const loadFailure = (cause) => {
+    if (cause instanceof GraphApiError) return cause;
+    const error = new GraphApiError(`could not load the graph-conversations wasm module: ${cause?.message ?? cause}`, { kind: "network" });
+    error.cause = cause;
+    return error;
+  };
+
+  function loadNowSync() {
+    try {
+      loadSync();
+    } catch (cause) {
+      throw loadFailure(cause);
+    }
+    markLoaded();
+  }
+
   async function initWasm(input) {
     if (loaded) return;
-    if (input !== undefined) {
-      if (instance === null) {
-        instance = (async () => {
+    if (input === undefined && loadSync) return loadNowSync();
+    if (instance === null) {
+      const load = input === undefined
+        ? loadAsync
+        : async () => {
           if (input instanceof WebAssembly.Module) glue.initSync({ module: input });
           else await glue.default({ module_or_path: input });
-          markLoaded();
-        })();
-        instance.catch(() => { instance = null; });
-      }
-      await instance;
-      return;
-    }
-    if (loadSync) {
-      loadSync();
-      markLoaded();
-      return;
-    }
-    if (instance === null) {
-      instance = loadAsync().then(markLoaded);
+        };
+      instance = (async () => {
+        try {
+          await load();
+        } catch (cause) {
+          throw loadFailure(cause);
+        }
+        markLoaded();
+      })();
       instance.catch(() => { instance = null; });
     }
     await instance;
   }
 
   function trySyncInit() {
-    if (!loaded && loadSync) {
-      loadSync();
-      markLoaded();
-    }
+    if (!loaded && loadSync) loadNowSync();
     return loaded;
   }
 

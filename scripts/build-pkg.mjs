@@ -51,6 +51,12 @@ let types = generated
 // let `import { ItemStream }` type-check and then fail to link.
 types = types.replace(/\n(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export class ItemStream \{[\s\S]*?\n\}\n/, "\n");
 if (/\bItemStream\b/.test(types)) throw new Error("types.d.ts still mentions ItemStream, which no entry exports");
+// wasm-bindgen cannot mark a JsValue parameter optional; these calls work without options.
+for (const method of ["getConversation", "getMessage", "listMessages", "messages"]) {
+  const pattern = new RegExp(`(\\n\\s+${method}\\(\\w+: string, options)(: )`);
+  if (!pattern.test(types)) throw new Error(`types.d.ts: ${method}(id, options) not found`);
+  types = types.replace(pattern, "$1?$2");
+}
 writeFileSync(join(pkg, "types.d.ts"), types);
 writeFileSync(
   join(pkg, "index.d.ts"),

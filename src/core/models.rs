@@ -13,7 +13,6 @@ pub type Extra = Map<String, Value>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Page<T> {
-    #[serde(default = "Vec::new")]
     pub data: Vec<T>,
     #[serde(default)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,7 +57,6 @@ pub struct Cursors {
 
 /// A person or business in a thread: `name`/`email` on Messenger, `username` on Instagram.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Participant {
     pub id: String,
@@ -77,7 +75,6 @@ pub struct Participant {
 
 /// A thread between the Page / Instagram account and one person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Conversation {
     pub id: String,
@@ -110,7 +107,6 @@ pub struct Conversation {
 
 /// One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Message {
     pub id: String,

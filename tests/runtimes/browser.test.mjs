@@ -84,7 +84,7 @@ test("the same page without 'wasm-unsafe-eval' cannot compile the wasm (the READ
   const csp = `default-src 'none'; script-src 'self' ${inlineScriptHashes(html).join(" ")}; connect-src 'self'`;
   const { page } = await open(`${www}/snippets/browser.html`, { csp });
   const text = (await submitInbox(page).catch(() => null), await page.textContent("#threads"));
-  assert.match(text, /CompileError|WebAssembly|wasm/i, `the failure names wasm: ${text}`);
+  assert.match(text, /^Graph API error \(network\): could not load the graph-conversations wasm module: .*(CompileError|WebAssembly|wasm)/i, `the failure is a GraphApiError naming wasm: ${text}`);
   await page.close();
 });
 
@@ -147,6 +147,6 @@ test("Vite: dev server with optimizeDeps.exclude", async () => {
 test("Vite: without the exclude, the dev server loses the .wasm (why the README asks for it)", async () => {
   const url = await devServer({ configFile: false, logLevel: "silent", cacheDir: join(app, ".vite-cache-no-exclude") });
   const { page, state } = await viteAppState(url);
-  assert.match(state, /^error: CompileError/, "if this starts passing, Vite no longer needs the note");
+  assert.match(state, /^error: network: could not load the graph-conversations wasm module/, `if this starts passing, Vite no longer needs the note (${state})`);
   await page.close();
 });

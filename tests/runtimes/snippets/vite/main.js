@@ -16,7 +16,7 @@ async function showThreads() {
     }
     list.dataset.state = "done";
   } catch (e) {
-    list.dataset.state = e instanceof GraphApiError ? `error: ${e.kind}` : `error: ${e}`;
+    list.dataset.state = e instanceof GraphApiError ? `error: ${e.kind}: ${e.message}` : `error: ${e}`;
   }
 }
 showThreads();

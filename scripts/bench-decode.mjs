@@ -1,0 +1,67 @@
+// Decoding cost: one page of 25 threads × 20 detailed messages, through listConversations
+// (fetch mocked in-process, so no network is timed) against JSON.parse of the same body, in the
+// same run. Writes "## Decoding a page" of BENCHMARKS.md.
+import { startSim } from "../tests/js/sim.mjs";
+import { machine, median, root, writeSection } from "./bench-lib.mjs";
+
+const { ConversationsClient, initWasm } = await import(`${root}/pkg/entry/node.js`);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const PER_ROUND = 40;
+
+const sim = await startSim(["--seed", "42", "--rate", "0", "--messages", "20..45"]);
+const fields = [
+  "participants", "snippet", "message_count", "unread_count",
+  "messages.limit(20){id,created_time,from,to,message,attachments,shares,story,reactions,reply_to,is_unsupported,tags}",
+];
+const url = `${sim.url}/v26.0/106000000000001/conversations?platform=messenger&limit=25&fields=${encodeURIComponent(fields.join(","))}`;
+const body = await (await fetch(url, { headers: { authorization: "Bearer sim-page-token" } })).text();
+sim.stop();
+const parsed = JSON.parse(body);
+if (parsed.data.length !== 25 || parsed.data.some((t) => t.messages.data.length !== 20)) {
+  throw new Error("the sample page is not 25 threads × 20 messages");
+}
+
+const realFetch = globalThis.fetch;
+globalThis.fetch = async () => new Response(body, { headers: { "content-type": "application/json" } });
+await initWasm();
+const client = new ConversationsClient({ accessToken: "bench", baseUrl: "http://127.0.0.1:9", requestsPerSecond: 0 });
+
+async function ours() {
+  const page = await client.listConversations("106000000000001", { platform: "messenger", fields });
+  if (page.data.length !== 25) throw new Error("decode lost threads");
+}
+async function baseline() {
+  const page = JSON.parse(await (await fetch(url)).text());
+  if (page.data.length !== 25) throw new Error("baseline lost threads");
+}
+async function time(fn) {
+  const t0 = performance.now();
+  for (let i = 0; i < PER_ROUND; i++) await fn();
+  return (performance.now() - t0) / PER_ROUND;
+}
+for (let i = 0; i < 3; i++) {
+  await time(ours);
+  await time(baseline);
+}
+const a = [];
+const b = [];
+for (let i = 0; i < ROUNDS; i++) {
+  b.push(await time(baseline));
+  a.push(await time(ours));
+}
+globalThis.fetch = realFetch;
+const [mOurs, mBase] = [median(a), median(b)];
+const text = `Decoding one page of 25 Messenger threads × 20 detailed messages (${(body.length / 1024).toFixed(1)} KB of
+JSON from graph-sim) into JS objects with \`listConversations\`, against \`JSON.parse\` of the same body,
+both fed by an in-process \`fetch\` returning the body (no network), ${ROUNDS} rounds of ${PER_ROUND}
+calls, medians. Measured ${machine()}. Command: \`node scripts/bench-decode.mjs\` (part of \`make bench\`).
+
+| path | per page | ratio |
+|---|---:|---:|
+| \`Response.text()\` + \`JSON.parse\` (baseline) | ${mBase.toFixed(3)} ms | 1.00× |
+| \`client.listConversations\` (validate, fetch, copy into wasm, parse, normalise, strip tokens, back to JS) | ${mOurs.toFixed(3)} ms | **${(mOurs / mBase).toFixed(2)}×** |
+
+Goal: at most 2×. The client parses and normalises in Rust, then hands JSON text to the engine's
+\`JSON.parse\` (building objects field by field across the wasm boundary is several times slower).`;
+writeSection("## Decoding a page", text);
+console.log(text);

@@ -1,0 +1,42 @@
+// Runs scripts/demo.sh as a newcomer would (`make demo` after the build), on a free port, in its
+// own staging directory, and stops it the way Ctrl-C does.
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Starts the demo stack; resolves to { url, stop() } once it printed the URL to open. */
+export async function startDemo(simArgs = []) {
+  const dir = `target/demo-test-${process.pid}`;
+  const child = spawn("scripts/demo.sh", [], {
+    cwd: root,
+    env: { ...process.env, DEMO_PORT: "0", DEMO_DIR: dir, DEMO_SIM_ARGS: simArgs.join(" ") },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("demo.sh printed no URL within 20 s")), 20_000);
+    exited.then(({ code }) => reject(new Error(`demo.sh exited with ${code} before printing a URL`)));
+    lines.on("line", (line) => {
+      const m = /^Open (http:\/\/127\.0\.0\.1:\d+)\/ in your browser$/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return {
+    url,
+    /** SIGINT, as Ctrl-C sends; resolves to demo.sh's exit once its trap stopped graph-sim. */
+    async stop() {
+      child.kill("SIGINT");
+      const result = await exited;
+      rmSync(`${root}${dir}`, { recursive: true, force: true });
+      rmSync(`${root}${dir}.sim.log`, { force: true });
+      return result;
+    },
+  };
+}
