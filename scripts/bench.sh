@@ -8,3 +8,5 @@ for script in scripts/bench-*.mjs; do
   echo "[bench] $script"
   node "$script"
 done
+echo "[bench] graph-sim throughput (see the Simulator throughput section for how to record it)"
+cargo run --quiet --release -p graph-sim --bin sim-bench -- --seconds 5 --connections 32
