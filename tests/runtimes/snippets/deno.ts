@@ -13,11 +13,11 @@ try {
   if (thread === null) {
     console.log(`no conversation with ${userId}`);
   } else {
-    const newest = await client.listMessages(thread.id!, {
+    const newest = await client.listMessages(thread.id, {
       limit: 5,
       fields: ["created_time", "from", "message"],
     });
-    for (const m of newest.data ?? []) {
+    for (const m of newest.data) {
       console.log(`${m.created_time}  ${m.from?.name}: ${m.message ?? "(attachment)"}`);
     }
   }
