@@ -45,6 +45,14 @@ pub fn normalize(value: &mut Value, schema: &Schema) -> bool {
     };
     let mut unparsed = Map::new();
     for (name, kind) in schema.fields {
+        // Fast path, the common case: the field is absent (and may be) or already well typed.
+        let done = match map.get_mut(*name) {
+            None => !matches!(kind, Kind::ReqStr | Kind::ReqTime),
+            Some(v) => in_place(v, kind),
+        };
+        if done {
+            continue;
+        }
         let raw = map.remove(*name).unwrap_or(Value::Null);
         let (typed, rest) = coerce(raw, kind);
         if !typed.is_null() {
@@ -58,6 +66,26 @@ pub fn normalize(value: &mut Value, schema: &Schema) -> bool {
         map.insert(UNPARSED.to_owned(), Value::Object(unparsed));
     }
     true
+}
+
+/// Whether `v` is already of `kind`, normalising nested objects in place on the way. `false`
+/// sends the field through `coerce`.
+fn in_place(v: &mut Value, kind: &Kind) -> bool {
+    match (kind, &mut *v) {
+        (Kind::Str | Kind::ReqStr, Value::String(_)) => true,
+        // Digits are unix seconds, to be rewritten in Graph's form.
+        (Kind::Time | Kind::ReqTime, Value::String(s)) => !s.bytes().all(|b| b.is_ascii_digit()),
+        (Kind::Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (Kind::Num, Value::Number(_)) | (Kind::Bool, Value::Bool(_)) => true,
+        (Kind::Any, Value::Null) => false,
+        (Kind::Any, _) => true,
+        (Kind::Obj(schema), Value::Object(_)) => normalize(v, schema),
+        (Kind::Page(schema), Value::Object(_)) => {
+            normalize_page(v, schema);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The value coerced to `kind` (`Null` for absent), and whatever of the raw value could not be.
