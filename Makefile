@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR := never
 
 WASM_OUT := target/wasm-web
 
-.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes bench demo clean
+.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-demo bench demo clean
 
 setup:
 	@scripts/setup.sh
@@ -45,8 +45,11 @@ test-browser: consumer sim
 test-runtimes: consumer sim
 	scripts/test-runtimes.sh
 
+test-demo: pkg sim
+	scripts/test-demo.sh
+
 ## test: everything CI checks
-test: lint test-host test-wasm test-js test-browser test-runtimes
+test: lint test-host test-wasm test-js test-browser test-runtimes test-demo
 
 bench: pkg sim
 	scripts/bench.sh

@@ -5,7 +5,9 @@
 #
 #   DEMO_PORT=8080      a fixed port (default: a free one)
 #   DEMO_DIR=dir        where to stage the site (default: target/demo)
-#   DEMO_SIM_ARGS=...   extra graph-sim flags, e.g. "--messenger-threads 30 --rate 10"
+#   DEMO_SIM_ARGS=...   graph-sim flags for the inboxes (default: 600 Messenger and 300 Instagram
+#                       threads of 1 to 60 messages, so a sync shows the 2 calls/s pacing for
+#                       about a minute); e.g. "--messenger-threads 30 --rate 10"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +37,7 @@ trap 'exit 143' TERM
 
 # graph-sim prints `listening on http://127.0.0.1:PORT` first; the rest of its stdout goes to a log.
 log="$site.sim.log"
-read -r -a extra <<<"${DEMO_SIM_ARGS:-}"
+read -r -a extra <<<"${DEMO_SIM_ARGS---messenger-threads 600 --instagram-threads 300 --messages 1..60}"
 "$sim" --port "${DEMO_PORT:-0}" --seed 42 --www "$site" "${extra[@]}" >"$log" &
 sim_pid=$!
 

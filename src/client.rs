@@ -174,8 +174,11 @@ pub struct ClientStats {
     pub requests: u64,
     /// Responses that said the rate limit was hit.
     pub throttled: u64,
-    /// Time spent waiting for the pace or for Graph's throttle to lift.
+    /// Wall-clock time during which some request waited for the pace or for Graph's throttle
+    /// to lift (overlapping waits of parallel requests count once).
     pub rate_limit_wait_ms: f64,
+    /// The end of the last counted wait.
+    waiting_until: f64,
 }
 
 /// A Conversations API client over a transport.
@@ -261,11 +264,14 @@ impl<T: Transport> Client<T> {
 
     /// One attempt: paced, sent, classified. Graph's body comes back token-free.
     async fn attempt(&self, spec: &RequestSpec) -> Result<Value, GraphApiError> {
-        let wait = lock(&self.shared.pacer).reserve(self.transport.now_ms());
+        let now = self.transport.now_ms();
+        let wait = lock(&self.shared.pacer).reserve(now);
         {
             let mut stats = lock(&self.shared.stats);
             stats.requests += 1;
-            stats.rate_limit_wait_ms += wait;
+            let counted_from = stats.waiting_until.max(now);
+            stats.rate_limit_wait_ms += (now + wait - counted_from).max(0.0);
+            stats.waiting_until = counted_from.max(now + wait);
         }
         if wait > 0.0 {
             self.transport.sleep(wait).await;

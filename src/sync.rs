@@ -87,7 +87,8 @@ pub struct SyncProgress {
 pub struct InboxSync<T> {
     client: Client<T>,
     planner: SyncPlanner,
-    ready: VecDeque<Value>,
+    /// Threads of the current list page not yet yielded, in list order.
+    pending: VecDeque<PendingThread>,
     started_ms: f64,
     baseline: ClientStats,
     conversations: u64,
@@ -123,7 +124,7 @@ impl<T: Transport + Clone> Client<T> {
             baseline: self.stats(),
             client: self.clone(),
             planner,
-            ready: VecDeque::new(),
+            pending: VecDeque::new(),
             conversations: 0,
             messages: 0,
         })
@@ -193,34 +194,47 @@ async fn fill_older<T: Transport>(
 }
 
 impl<T: Transport + Clone> InboxSync<T> {
-    /// The next synced conversation as JSON (`{conversation, messages, checkpoint}`).
+    /// The next synced conversation as JSON (`{conversation, messages, checkpoint}`). A thread
+    /// is yielded as soon as it and every thread before it on its list page are complete, so
+    /// items (and checkpoints) flow while long threads are still being paged.
     pub async fn next_value(&mut self) -> Result<Option<Value>, GraphApiError> {
         loop {
-            if let Some(item) = self.ready.pop_front() {
-                self.conversations += 1;
-                self.messages += item["messages"].as_array().map_or(0, |m| m.len() as u64);
-                return Ok(Some(item));
+            if self
+                .pending
+                .front()
+                .is_some_and(|t| t.older_request().is_none())
+            {
+                if let Some(thread) = self.pending.pop_front() {
+                    let (synced, _) = self.planner.complete(thread);
+                    if self.pending.is_empty() {
+                        self.planner.finish_page();
+                    }
+                    self.conversations += 1;
+                    self.messages += synced["messages"].as_array().map_or(0, |m| m.len() as u64);
+                    return Ok(Some(synced));
+                }
             }
-            let Some(page) = self.next_list_page().await? else {
-                return Ok(None);
-            };
-            let mut threads = self.planner.accept_list_page(&page).into_iter().peekable();
-            // Threads that need older message ids are paged `concurrency` at a time; the rest
-            // pass straight through. Order is kept, so checkpoints stay in list order.
-            while threads.peek().is_some() {
-                let batch: Vec<PendingThread> =
-                    threads.by_ref().take(self.planner.concurrency()).collect();
+            if !self.pending.is_empty() {
+                // Page older message ids for the next `concurrency` threads, front first.
+                let n = self.planner.concurrency().min(self.pending.len());
+                let batch: Vec<PendingThread> = self.pending.drain(..n).collect();
                 let filled = join(
                     batch
                         .into_iter()
                         .map(|t| fill_older(self.client.clone(), t)),
                 );
-                for thread in filled.await {
-                    let (synced, _) = self.planner.complete(thread?);
-                    self.ready.push_back(synced);
+                for thread in filled.await.into_iter().rev() {
+                    self.pending.push_front(thread?);
                 }
+                continue;
             }
-            self.planner.finish_page();
+            let Some(page) = self.next_list_page().await? else {
+                return Ok(None);
+            };
+            self.pending = self.planner.accept_list_page(&page).into();
+            if self.pending.is_empty() {
+                self.planner.finish_page();
+            }
         }
     }
 
@@ -273,7 +287,7 @@ impl<T: Transport + Clone> InboxSync<T> {
             elapsed_ms: (self.client.transport().now_ms() - self.started_ms) as u64,
             page_size: self.planner.page_size(),
             next_since: self.planner.next_since(),
-            done: self.planner.is_finished() && self.ready.is_empty(),
+            done: self.planner.is_finished() && self.pending.is_empty(),
         }
     }
 }

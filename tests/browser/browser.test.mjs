@@ -8,13 +8,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { startSim } from "../js/sim.mjs";
 import { cases, PAGE } from "../js/client.suite.mjs";
+import { launchChromium } from "../js/chromium.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const { chromium } = createRequire(`${root}tools/package.json`)("playwright-core");
 const www = `${root}target/browser-www`;
 const viteDist = `${root}target/browser-vite/dist`;
 const artifacts = `${root}target/artifacts`;
@@ -23,15 +22,7 @@ mkdirSync(artifacts, { recursive: true });
 let browser;
 const sims = new Set();
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    // Playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -5,12 +5,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { simClient } from "../js/sim.mjs";
 import { graph } from "./graph.mjs";
 import { root, startDemo } from "./stack.mjs";
+import { launchChromium } from "../js/chromium.mjs";
 
-const { chromium } = createRequire(`${root}tools/package.json`)("playwright-core");
 const artifacts = `${root}target/artifacts`;
 mkdirSync(artifacts, { recursive: true });
 
@@ -37,15 +36,7 @@ before(async () => {
   stack = await startDemo(SIM_ARGS);
   sim = simClient(stack.url);
   inbox = await graph(stack.url, PAGE.token).inbox(PAGE.id, "messenger");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    // A fresh temporary profile per launch; Meta's CDN hosts fail fast instead of timing out.
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page.on("pageerror", (e) => pageErrors.push(e));
   page.setDefaultTimeout(30_000);

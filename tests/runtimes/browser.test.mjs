@@ -10,6 +10,9 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { app, importTool, listedThreads, root, tool, PAGE, IG } from "./lib.mjs";
 
+// This file runs from a copy in the consumer project; the launcher stays in the repository.
+const { launchChromium } = await import(`${root}/tests/js/chromium.mjs`);
+
 let browser;
 let www; // a second graph-sim serving the consumer folder: the page and the API on one origin
 const stop = [];
@@ -21,11 +24,7 @@ before(async () => {
   stop.push(() => child.kill());
   const [line] = await new Promise((resolve) => createInterface({ input: child.stdout }).once("line", (l) => resolve([l])));
   www = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)[1];
-  const { chromium } = tool("playwright-core");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
