@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::core::check;
 use crate::core::error::{classify_error, ErrorKind, GraphApiError};
 use crate::core::models::{Conversation, Message, Page};
 use crate::core::pacing::Pacer;
@@ -263,7 +264,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// One attempt: paced, sent, classified. Graph's body comes back token-free.
-    async fn attempt(&self, spec: &RequestSpec) -> Result<Value, GraphApiError> {
+    async fn attempt(&self, spec: &RequestSpec) -> Result<HttpResponse, GraphApiError> {
         let now = self.transport.now_ms();
         let wait = lock(&self.shared.pacer).reserve(now);
         {
@@ -295,34 +296,52 @@ impl<T: Transport> Client<T> {
                     GraphApiError::new(ErrorKind::Aborted, "the operation was aborted")
                 }
             })?;
-        self.read(response)
-    }
-
-    fn read(&self, response: HttpResponse) -> Result<Value, GraphApiError> {
         let usage = Usage::from_headers(|name| response.header(name));
         if let Some(u) = &usage {
             *lock(&self.shared.usage) = Some(u.clone());
         }
-        let status = response.status;
-        if !(200..300).contains(&status) {
-            return Err(classify_error(status, &response.body, usage.as_ref()));
+        if !(200..300).contains(&response.status) {
+            return Err(classify_error(
+                response.status,
+                &response.body,
+                usage.as_ref(),
+            ));
         }
-        let mut body: Value = serde_json::from_slice(&response.body).map_err(|e| {
-            GraphApiError::invalid_response(status, format!("response is not valid JSON: {e}"))
-        })?;
-        if body.get("error").is_some_and(Value::is_object) {
-            return Err(classify_error(status, &response.body, usage.as_ref()));
-        }
-        strip_tokens_in(&mut body);
-        Ok(body)
+        Ok(response)
     }
 
-    /// Sends with retries; the decoded body as JSON.
-    pub async fn get_value(&self, spec: &RequestSpec) -> Result<Value, GraphApiError> {
+    /// Sends with retries and decodes: checked and passed through as text when `fast` and the
+    /// body is already normal, else parsed (and normalised as `expect` says). Decoding failures
+    /// are retried like any other (an error envelope in a 200 may be transient). One function
+    /// for every read keeps a single retry state machine in the wasm build.
+    async fn get_fetched(
+        &self,
+        spec: &RequestSpec,
+        expect: Option<Expect>,
+        fast: bool,
+    ) -> Result<Fetched, GraphApiError> {
         let token = &self.shared.config.token;
+        let decode = |response: &HttpResponse| {
+            if let (true, Some(expect)) = (fast, expect) {
+                let (schema, page) = match expect {
+                    Expect::Object(s) => (s, false),
+                    Expect::Page(s) => (s, true),
+                };
+                if let Some(summary) = check::conforming(&response.body, schema, page) {
+                    if let Some(text) = check::strip_token_text(&response.body, token) {
+                        return Ok(Fetched::Text(text, summary));
+                    }
+                }
+            }
+            let body = parse_body(response)?;
+            match expect {
+                Some(expect) => normalized(body, expect).map(Fetched::Value),
+                None => Ok(Fetched::Value(body)),
+            }
+        };
         let mut retries = 0;
         loop {
-            let err = match self.attempt(spec).await {
+            let err = match self.attempt(spec).await.and_then(|r| decode(&r)) {
                 Ok(body) => return Ok(body),
                 Err(err) => err.redact(token),
             };
@@ -350,32 +369,105 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// Sends with retries and normalises the body as `expect` says.
-    pub async fn fetch(&self, spec: &RequestSpec, expect: Expect) -> Result<Value, GraphApiError> {
-        let mut body = self.get_value(spec).await?;
-        match expect {
-            Expect::Object(s) => {
-                if !schema::normalize(&mut body, s) {
-                    return Err(GraphApiError::invalid_response(
-                        200,
-                        "response is not the JSON object Graph documents",
-                    ));
-                }
-            }
-            Expect::Page(s) => {
-                // A body without a data array is not a page; an odd item inside one is kept.
-                if !body.get("data").is_some_and(Value::is_array) {
-                    return Err(GraphApiError::invalid_response(
-                        200,
-                        "list response has no data array",
-                    ));
-                }
-                schema::normalize_page(&mut body, s);
-            }
-        }
-        Ok(body)
+    /// Sends with retries; the body as JSON, token-free.
+    pub async fn get_value(&self, spec: &RequestSpec) -> Result<Value, GraphApiError> {
+        Ok(self.get_fetched(spec, None, false).await?.into_value())
     }
 
+    /// Sends with retries and normalises the body as `expect` says.
+    pub async fn fetch(&self, spec: &RequestSpec, expect: Expect) -> Result<Value, GraphApiError> {
+        Ok(self
+            .get_fetched(spec, Some(expect), false)
+            .await?
+            .into_value())
+    }
+
+    /// Like `fetch`, but a body that is already normal comes back as its own text (token cut
+    /// out), unparsed: the cheapest way to hand it to JS (see `core::check`).
+    pub async fn fetch_fast(
+        &self,
+        spec: &RequestSpec,
+        expect: Expect,
+    ) -> Result<Fetched, GraphApiError> {
+        self.get_fetched(spec, Some(expect), true).await
+    }
+}
+
+/// A body fetched by `fetch_fast`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched {
+    /// Normal already: the response text, token-free, with what a pager needs.
+    Text(String, check::PageSummary),
+    /// Normalised.
+    Value(Value),
+}
+
+impl Fetched {
+    /// The body as JSON (a `Text` body is parsed).
+    pub fn into_value(self) -> Value {
+        match self {
+            Fetched::Value(v) => v,
+            Fetched::Text(text, _) => serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The page's `paging`, as far as a pager reads it.
+    pub fn paging(&self) -> Option<Value> {
+        match self {
+            Fetched::Value(v) => v.get("paging").cloned(),
+            Fetched::Text(_, summary) => {
+                let mut paging = serde_json::Map::new();
+                if let Some(next) = &summary.next {
+                    paging.insert("next".to_owned(), Value::from(next.as_str()));
+                }
+                if let Some(after) = &summary.after {
+                    let mut cursors = serde_json::Map::new();
+                    cursors.insert("after".to_owned(), Value::from(after.as_str()));
+                    paging.insert("cursors".to_owned(), Value::Object(cursors));
+                }
+                Some(Value::Object(paging))
+            }
+        }
+    }
+}
+
+fn parse_body(response: &HttpResponse) -> Result<Value, GraphApiError> {
+    let status = response.status;
+    let mut body: Value = serde_json::from_slice(&response.body).map_err(|e| {
+        GraphApiError::invalid_response(status, format!("response is not valid JSON: {e}"))
+    })?;
+    if body.get("error").is_some_and(Value::is_object) {
+        return Err(classify_error(status, &response.body, None));
+    }
+    strip_tokens_in(&mut body);
+    Ok(body)
+}
+
+fn normalized(mut body: Value, expect: Expect) -> Result<Value, GraphApiError> {
+    match expect {
+        Expect::Object(s) => {
+            if !schema::normalize(&mut body, s) {
+                return Err(GraphApiError::invalid_response(
+                    200,
+                    "response is not the JSON object Graph documents",
+                ));
+            }
+        }
+        Expect::Page(s) => {
+            // A body without a data array is not a page; an odd item inside one is kept.
+            if !body.get("data").is_some_and(Value::is_array) {
+                return Err(GraphApiError::invalid_response(
+                    200,
+                    "list response has no data array",
+                ));
+            }
+            schema::normalize_page(&mut body, s);
+        }
+    }
+    Ok(body)
+}
+
+impl<T: Transport> Client<T> {
     async fn fetch_typed<R: DeserializeOwned>(
         &self,
         spec: &RequestSpec,
@@ -491,14 +583,27 @@ impl<T: Transport, I: DeserializeOwned> Paginated<T, I> {
         }
     }
 
-    /// The next whole page as normalised JSON, or `None` after the last.
-    pub async fn next_page_value(&mut self) -> Result<Option<Value>, GraphApiError> {
+    /// The next whole page, as its own text when `fast` and it is already normal (see
+    /// `Client::fetch_fast`), or `None` after the last.
+    pub async fn next_page_fetched(
+        &mut self,
+        fast: bool,
+    ) -> Result<Option<Fetched>, GraphApiError> {
         let Some(spec) = self.pager.next_request().cloned() else {
             return Ok(None);
         };
-        let page = self.client.fetch(&spec, Expect::Page(self.items)).await?;
-        self.pager.advance(page.get("paging"));
+        let expect = Some(Expect::Page(self.items));
+        let page = self.client.get_fetched(&spec, expect, fast).await?;
+        self.pager.advance(page.paging().as_ref());
         Ok(Some(page))
+    }
+
+    /// The next whole page as normalised JSON, or `None` after the last.
+    pub async fn next_page_value(&mut self) -> Result<Option<Value>, GraphApiError> {
+        Ok(self
+            .next_page_fetched(false)
+            .await?
+            .map(Fetched::into_value))
     }
 
     /// The next whole page, or `None` after the last.

@@ -1,9 +1,11 @@
 //! The pure core: everything that decides, builds, parses or classifies, and no I/O. It runs under
 //! plain `cargo test` on the host and is shared by the Rust client and the wasm facade.
 
+pub mod check;
 pub mod error;
 pub mod fields;
 pub mod ids;
+pub mod idset;
 pub mod models;
 pub mod pacing;
 pub mod paging;

@@ -2,10 +2,9 @@
 //! `cursors.after`: a `paging.next` URL is never followed, so a response cannot send the token
 //! to another host. URLs handed back to callers have the token stripped.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
+use crate::core::idset::IdSet;
 use crate::core::request::RequestSpec;
 
 /// Walks one list: produces the request for each next page and stops when Graph says the list
@@ -13,14 +12,14 @@ use crate::core::request::RequestSpec;
 #[derive(Debug, Clone)]
 pub struct Pager {
     next: Option<RequestSpec>,
-    seen_cursors: BTreeSet<String>,
+    seen_cursors: IdSet,
 }
 
 impl Pager {
     pub fn new(first: RequestSpec) -> Self {
         Pager {
             next: Some(first),
-            seen_cursors: BTreeSet::new(),
+            seen_cursors: IdSet::new(),
         }
     }
 
@@ -38,7 +37,7 @@ impl Pager {
         let Some(after) = next_cursor(paging) else {
             return;
         };
-        if !self.seen_cursors.insert(after.clone()) {
+        if !self.seen_cursors.insert(&after) {
             return;
         }
         let mut next = current;

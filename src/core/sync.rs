@@ -16,13 +16,12 @@
 //! already yielded, so a resumed run re-reads that page, skips them and goes on: together with
 //! the interrupted run it yields exactly the set an uninterrupted run would.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Map, Value};
 
 use crate::core::error::GraphApiError;
 use crate::core::fields::{Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
+use crate::core::idset::IdSet;
 use crate::core::paging::next_cursor;
 use crate::core::request::{Platform, RequestSpec, DEFAULT_MESSAGE_FIELDS};
 use crate::core::time::{format_graph_time, parse_graph_time};
@@ -126,7 +125,7 @@ pub struct PendingThread {
     pub messages: Vec<Value>,
     /// Cursor for the next page of older message ids, if any.
     pub older_after: Option<String>,
-    seen_messages: BTreeSet<String>,
+    seen_messages: IdSet,
 }
 
 impl PendingThread {
@@ -156,7 +155,7 @@ impl PendingThread {
             let Some(id) = m.get("id").and_then(Value::as_str) else {
                 continue;
             };
-            if self.seen_messages.insert(id.to_owned()) {
+            if self.seen_messages.insert(id) {
                 self.messages.push(m.clone());
             }
         }
@@ -180,10 +179,10 @@ pub struct SyncPlanner {
     nested_limit: u32,
     concurrency: u32,
     /// Threads of the current page still to skip (from a checkpoint).
-    skip: BTreeSet<String>,
+    skip: IdSet,
     /// Conversation ids yielded in this run: a thread that shifts across a page boundary while
     /// the walk goes on is not yielded twice.
-    seen: BTreeSet<String>,
+    seen: IdSet,
     /// The cursor of the page after the current one, once the current one has been read.
     next_after: Option<String>,
     finished: bool,
@@ -232,13 +231,13 @@ impl SyncPlanner {
             },
         };
         Ok(SyncPlanner {
-            skip: resume.done.iter().cloned().collect(),
+            skip: resume.done.iter().collect(),
             resume,
             page_size: max_page_size,
             max_page_size,
             nested_limit: DEFAULT_NESTED_LIMIT.max(details),
             concurrency,
-            seen: BTreeSet::new(),
+            seen: IdSet::new(),
             next_after: None,
             finished: false,
             successes: 0,
@@ -345,7 +344,7 @@ impl SyncPlanner {
                     break;
                 }
             }
-            if self.skip.contains(id) || !self.seen.insert(id.to_owned()) {
+            if self.skip.contains(id) || !self.seen.insert(id) {
                 continue;
             }
             out.push(self.pending(item));
@@ -372,7 +371,7 @@ impl SyncPlanner {
             conversation,
             messages: Vec::new(),
             older_after: next_cursor(nested.get("paging")),
-            seen_messages: BTreeSet::new(),
+            seen_messages: IdSet::new(),
         };
         thread.add_messages(nested.get("data"));
         thread

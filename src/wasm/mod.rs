@@ -20,7 +20,7 @@ use options::JsOptions;
 use stream::{ItemStream, ListSource};
 use sync::SyncSource;
 
-use crate::client::{Client, Expect, Paginated};
+use crate::client::{Client, Expect, Fetched, Paginated};
 use crate::core::error::GraphApiError;
 use crate::core::request::{self, ListConversationsOptions, ListMessagesOptions, RequestSpec};
 use crate::core::schema;
@@ -94,6 +94,16 @@ fn to_js_error(err: GraphApiError) -> JsValue {
     create_graph_api_error(&err.message, fields)
 }
 
+/// A fetched body as a plain JS object: a body that was already normal is parsed straight from
+/// its text by the engine (`core::check`), anything else after normalisation.
+pub(crate) fn fetched_to_js(fetched: &Fetched) -> Result<JsValue, GraphApiError> {
+    match fetched {
+        Fetched::Text(text, _) => js_sys::JSON::parse(text)
+            .map_err(|_| GraphApiError::invalid_response(200, "cannot decode JSON")),
+        Fetched::Value(value) => to_js(value),
+    }
+}
+
 /// Rust value to plain JS object. Going through JSON text and the engine's `JSON.parse` is much
 /// faster than building objects field by field across the boundary.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, GraphApiError> {
@@ -164,7 +174,9 @@ impl ConversationsClient {
         promise(async move {
             let (client, call) = prepared?;
             let value = match call {
-                Call::One(spec, expect) => client.fetch(&spec, expect).await?,
+                Call::One(spec, expect) => {
+                    return fetched_to_js(&client.fetch_fast(&spec, expect).await?)
+                }
                 Call::FirstOrNull(spec) => {
                     let expect = Expect::Page(&schema::CONVERSATION);
                     let mut page = client.fetch(&spec, expect).await?;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 use wasm_bindgen::prelude::*;
 
-use super::{promise, to_js, FetchTransport};
+use super::{fetched_to_js, promise, FetchTransport};
 use crate::client::Paginated;
 use crate::core::error::GraphApiError;
 
@@ -30,8 +30,8 @@ impl ListSource {
 impl PageSource for ListSource {
     fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>> {
         Box::pin(async move {
-            let page = self.list.next_page_value().await?;
-            page.map(|p| to_js(&p)).transpose()
+            let page = self.list.next_page_fetched(true).await?;
+            page.map(|p| fetched_to_js(&p)).transpose()
         })
     }
 }

@@ -1,0 +1,413 @@
+//! The fast path of decoding: most Graph responses are already exactly what normalisation would
+//! leave them (`core::schema`), so they need no rewriting, only checking. `conforming` walks the
+//! JSON once without building it, against the same schema; when it passes, the body goes to the
+//! caller as it came (with the token cut out of its URLs), and JS parses it with the engine's own
+//! `JSON.parse`. Anything unusual (a number as a string, a null, a missing id, an `error`) takes
+//! the normalising path instead.
+
+use crate::core::schema::{Kind, Schema, CURSORS, PAGING};
+
+/// What the pager needs from a conforming list page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageSummary {
+    /// `paging.next` (token still in it: for the pager only, never handed out).
+    pub next: Option<String>,
+    pub after: Option<String>,
+}
+
+/// `Some` when `body` is an object of `schema` that normalisation would leave unchanged (for a
+/// page, `{data: [...], paging}` of such objects); the summary is filled for pages.
+///
+/// A small byte scanner rather than a serde visitor: a second instantiation of serde_json's
+/// parser costs the wasm build a tenth of its size budget. It answers "no" to anything it is
+/// unsure of (escaped keys, unusual escapes in captured cursors), which only means the slower,
+/// normalising path runs; JSON it lets through is parsed by `JSON.parse` or serde afterwards.
+pub fn conforming(body: &[u8], schema: &'static Schema, page: bool) -> Option<PageSummary> {
+    let mut scan = Scanner {
+        b: body,
+        i: 0,
+        out: PageSummary::default(),
+    };
+    let mode = if page {
+        Mode::Page(schema, true)
+    } else {
+        Mode::Object(schema, true)
+    };
+    scan.value(mode)?;
+    scan.ws();
+    (scan.i == body.len()).then_some(scan.out)
+}
+
+/// Where a captured string goes.
+#[derive(Clone, Copy)]
+enum Slot {
+    Next,
+    After,
+}
+
+/// What the value at hand must be.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// A field the schema does not know: anything goes, nulls included.
+    Ignore,
+    Scalar(&'static Kind, Option<Slot>),
+    /// An object of the schema; `true` at the top of a response (where `error` means an error
+    /// envelope) and inside the walked page's `paging` (whose cursor is captured).
+    Object(&'static Schema, bool),
+    /// `{data: [...], paging}`; `true` for the page being walked.
+    Page(&'static Schema, bool),
+    /// An array of objects.
+    List(&'static Schema),
+}
+
+/// The mode of a known field's value.
+fn field_mode(kind: &'static Kind, key: &[u8], capture: bool) -> Mode {
+    match kind {
+        Kind::Obj(schema) => Mode::Object(schema, capture && key == b"cursors"),
+        Kind::Page(schema) => Mode::Page(schema, false),
+        Kind::List(schema) => Mode::List(schema),
+        scalar => {
+            let slot = match key {
+                b"next" if capture => Some(Slot::Next),
+                b"after" if capture => Some(Slot::After),
+                _ => None,
+            };
+            Mode::Scalar(scalar, slot)
+        }
+    }
+}
+
+fn is_required(kind: &Kind) -> bool {
+    matches!(kind, Kind::ReqStr | Kind::ReqTime)
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+    out: PageSummary,
+}
+
+impl<'a> Scanner<'a> {
+    fn ws(&mut self) {
+        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// A string's raw bytes (escapes left as they are).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        loop {
+            match *self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' => self.i += 2,
+                c if c < 0x20 => return None,
+                _ => self.i += 1,
+            }
+        }
+        let raw = self.b.get(start..self.i)?;
+        self.i += 1;
+        Some(raw)
+    }
+
+    /// Skips a literal or a number; `Some(true)` for a number written as an integer.
+    fn atom(&mut self) -> Option<u8> {
+        let start = self.i;
+        while matches!(self.b.get(self.i), Some(c) if c.is_ascii_alphanumeric() || b"+-.".contains(c))
+        {
+            self.i += 1;
+        }
+        match self.b.get(start..self.i)? {
+            b"true" | b"false" => Some(b'b'),
+            b"null" => Some(b'n'),
+            n if !n.is_empty() && n.iter().all(|c| c.is_ascii_digit() || *c == b'-') => Some(b'i'),
+            n if !n.is_empty() && (n[0] == b'-' || n[0].is_ascii_digit()) => Some(b'f'),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self, mode: Mode) -> Option<()> {
+        match self.peek()? {
+            b'{' => self.object(mode),
+            b'[' => {
+                let item = match mode {
+                    Mode::Ignore | Mode::Scalar(Kind::Any, _) => Mode::Ignore,
+                    Mode::List(schema) => Mode::Object(schema, false),
+                    _ => return None,
+                };
+                self.i += 1;
+                if self.eat(b']').is_some() {
+                    return Some(());
+                }
+                loop {
+                    self.value(item)?;
+                    if self.eat(b',').is_none() {
+                        return self.eat(b']');
+                    }
+                }
+            }
+            b'"' => {
+                let raw = self.string()?;
+                let Mode::Scalar(kind, slot) = mode else {
+                    return matches!(mode, Mode::Ignore).then_some(());
+                };
+                if let Some(slot) = slot {
+                    // Graph writes `\/` in URLs; any other escape: let the slow path decide.
+                    let text = std::str::from_utf8(raw).ok()?.replace("\\/", "/");
+                    if text.contains('\\') {
+                        return None;
+                    }
+                    match slot {
+                        Slot::Next => self.out.next = Some(text),
+                        Slot::After => self.out.after = Some(text),
+                    }
+                }
+                match kind {
+                    Kind::Str | Kind::ReqStr | Kind::Any => Some(()),
+                    // Digits are unix seconds, which normalisation rewrites.
+                    Kind::Time | Kind::ReqTime => {
+                        (!raw.iter().all(u8::is_ascii_digit)).then_some(())
+                    }
+                    _ => None,
+                }
+            }
+            _ => {
+                let atom = self.atom()?;
+                let fits = match mode {
+                    Mode::Ignore => true,
+                    // Nulls of known fields are dropped by normalisation: not conforming.
+                    Mode::Scalar(kind, _) => matches!(
+                        (kind, atom),
+                        (Kind::Any, b'b' | b'i' | b'f')
+                            | (Kind::Bool, b'b')
+                            | (Kind::Int, b'i')
+                            | (Kind::Num, b'i' | b'f')
+                    ),
+                    _ => false,
+                };
+                fits.then_some(())
+            }
+        }
+    }
+
+    fn object(&mut self, mode: Mode) -> Option<()> {
+        self.eat(b'{')?;
+        let (schema, top, capture, page) = match mode {
+            Mode::Ignore | Mode::Scalar(Kind::Any, _) => (None, false, false, None),
+            Mode::Object(schema, flag) => {
+                // In paging, the flag means "capture"; elsewhere, "top of the response".
+                let paging = std::ptr::eq(schema, &PAGING) || std::ptr::eq(schema, &CURSORS);
+                (Some(schema), flag && !paging, flag && paging, None)
+            }
+            Mode::Page(schema, walked) => (None, false, false, Some((schema, walked))),
+            _ => return None,
+        };
+        let mut missing = schema.map_or(0, |s| {
+            s.fields.iter().filter(|(_, k)| is_required(k)).count()
+        });
+        let mut data = false;
+        if self.eat(b'}').is_none() {
+            loop {
+                let key = self.string()?;
+                if key.contains(&b'\\') {
+                    return None;
+                }
+                self.eat(b':')?;
+                let field = match (schema, page) {
+                    (Some(schema), _) => {
+                        if top && key == b"error" {
+                            return None;
+                        }
+                        match schema
+                            .fields
+                            .iter()
+                            .find(|(name, _)| name.as_bytes() == key)
+                        {
+                            Some((_, kind)) => {
+                                missing -= usize::from(is_required(kind));
+                                field_mode(kind, key, capture)
+                            }
+                            None => Mode::Ignore,
+                        }
+                    }
+                    (None, Some((schema, walked))) => match key {
+                        b"data" => {
+                            data = true;
+                            Mode::List(schema)
+                        }
+                        b"paging" => Mode::Object(&PAGING, walked),
+                        b"error" | b"unparsed" => return None,
+                        _ => Mode::Ignore,
+                    },
+                    (None, None) => Mode::Ignore,
+                };
+                self.value(field)?;
+                if self.eat(b',').is_none() {
+                    self.eat(b'}')?;
+                    break;
+                }
+            }
+        }
+        (missing == 0 && (page.is_none() || data)).then_some(())
+    }
+}
+
+/// The body with `access_token=...` cut out of every URL in it, or `None` when a token might
+/// remain in a form this byte-level cut does not handle (the caller then normalises instead).
+pub fn strip_token_text(body: &[u8], token: &str) -> Option<String> {
+    const KEY: &[u8] = b"access_token=";
+    let text = std::str::from_utf8(body).ok()?;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("access_token=") {
+        let (before, after_key) = (&rest[..at], &rest[at + KEY.len()..]);
+        let end = after_key
+            .find(['&', '"', '#', '\\'])
+            .unwrap_or(after_key.len());
+        let mut tail = &after_key[end..];
+        let mut head = before;
+        if let Some(t) = tail.strip_prefix('&') {
+            // `?access_token=T&x` → `?x`; `&access_token=T&x` → `&x`.
+            tail = t;
+        } else if let Some(h) = head.strip_suffix('&') {
+            // `&access_token=T"` → `"`.
+            head = h;
+        } else if let Some(h) = head.strip_suffix('?') {
+            // `?access_token=T"` → `"`.
+            head = h;
+        }
+        out.push_str(head);
+        rest = tail;
+    }
+    out.push_str(rest);
+    (!out.contains("access_token") && (token.is_empty() || !out.contains(token))).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::paging::strip_tokens_in;
+    use crate::core::schema::{normalize, normalize_page, CONVERSATION, MESSAGE};
+    use serde_json::{json, Value};
+
+    /// The fast path must agree with the normalising one: whenever `conforming` says yes,
+    /// normalisation leaves the body unchanged.
+    fn agrees(body: Value, page: bool) -> bool {
+        let text = body.to_string();
+        let fast = conforming(text.as_bytes(), &CONVERSATION, page).is_some();
+        let mut slow = body.clone();
+        if page {
+            normalize_page(&mut slow, &CONVERSATION);
+        } else {
+            normalize(&mut slow, &CONVERSATION);
+        }
+        if fast {
+            assert_eq!(
+                slow, body,
+                "conforming but normalisation changed it: {text}"
+            );
+        }
+        fast
+    }
+
+    #[test]
+    fn typical_pages_conform_and_odd_ones_do_not() {
+        let good = json!({"data": [{"id": "t_1", "updated_time": "2026-01-01T00:00:00+0000",
+            "participants": {"data": [{"id": "1", "name": "A", "email": "a@b"}]},
+            "message_count": 3, "wallpaper": null, "extra": {"x": [1, null]},
+            "messages": {"data": [{"id": "m", "created_time": "2026-01-01T00:00:00+0000",
+                "attachments": {"data": [{"image_data": {"url": "u", "width": 1.5}}]},
+                "reactions": {"data": [{"reaction": "❤️", "users": [{"id": "9"}]}]}}],
+                "paging": {"cursors": {"before": "b", "after": "a"}}}}],
+            "paging": {"cursors": {"before": "B", "after": "A"}, "next": "https://g/x?after=A"}});
+        assert!(agrees(good.clone(), true));
+        let summary = conforming(good.to_string().as_bytes(), &CONVERSATION, true).unwrap();
+        assert_eq!(
+            summary,
+            PageSummary {
+                next: Some("https://g/x?after=A".into()),
+                after: Some("A".into())
+            }
+        );
+
+        let odd = [
+            json!({"data": [{"id": 5, "updated_time": "2026-01-01T00:00:00+0000"}]}),
+            json!({"data": [{"id": "t", "updated_time": 1657653067}]}),
+            json!({"data": [{"id": "t", "updated_time": "1657653067"}]}),
+            json!({"data": [{"id": "t"}]}),
+            json!({"data": [{"id": "t", "updated_time": "x", "snippet": null}]}),
+            json!({"data": [{"id": "t", "updated_time": "x", "message_count": "3"}]}),
+            json!({"data": [{"id": "t", "updated_time": "x", "participants": [{"id": "1"}]}]}),
+            json!({"data": [{"id": "t", "updated_time": "x", "can_reply": 1}]}),
+            json!({"data": ["t"]}),
+            json!({"data": {"id": "t"}}),
+            json!({"paging": {}}),
+            json!({"error": {"code": 1}, "data": []}),
+            json!({"data": [], "paging": {"cursors": {"after": 5}}}),
+        ];
+        for body in odd {
+            assert!(!agrees(body.clone(), true), "{body}");
+        }
+        assert!(!agrees(json!({"id": "t"}), false));
+        // Escapes, whitespace and unknown nested values as Graph writes them.
+        let raw = br#" { "data" : [ { "id" : "t_1", "updated_time" : "2026-01-01T00:00:00+0000",
+            "snippet" : "caf\u00e9 \"quoted\" \\ \/", "x" : [ 1.5e3 , -2, true, null, { "y" : [] } ] } ],
+            "paging" : { "cursors" : { "after" : "QVF" }, "next" : "https:\/\/g\/x?after=QVF" } } "#;
+        let summary = conforming(raw, &CONVERSATION, true).unwrap();
+        assert_eq!(summary.next.as_deref(), Some("https://g/x?after=QVF"));
+        let value: Value = serde_json::from_slice(raw).unwrap();
+        assert!(agrees(value, true));
+        for bad in [
+            &br#"{"data": [{"\u0069d": "t", "updated_time": "x"}]}"#[..],
+            br#"{"data": [{"id": "t", "updated_time": "x", "snippet": "a
+b"}]}"#,
+            br#"{"data": [{"id": "t", "updated_time": "x"}],}"#,
+            br#"{"data": [{"id": "t", "updated_time": "x"} {"id": "u"}]}"#,
+            br#"{"data": [], "paging": {"cursors": {"after": "A\u0041"}, "next": "n"}}"#,
+        ] {
+            assert!(
+                conforming(bad, &CONVERSATION, true).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert!(conforming(b"{\"data\": [", &CONVERSATION, true).is_none());
+        assert!(conforming(b"{\"data\": []} trailing", &CONVERSATION, true).is_none());
+        let message =
+            json!({"id": "m", "created_time": "2026-01-01T00:00:00+0000", "is_unsupported": true});
+        assert!(conforming(message.to_string().as_bytes(), &MESSAGE, false).is_some());
+    }
+
+    #[test]
+    fn token_text_cut_matches_the_url_cut() {
+        for url in [
+            "https://g/v26.0/1/conversations?access_token=SECRET&limit=25&after=QVF",
+            "https://g/v26.0/1/conversations?limit=25&access_token=SECRET&after=QVF",
+            "https://g/v26.0/1/conversations?limit=25&after=QVF&access_token=SECRET",
+            "https://g/v26.0/1/conversations?access_token=SECRET",
+            "https://g/v26.0/1/conversations?limit=25",
+        ] {
+            let body = json!({"paging": {"next": url, "previous": url}});
+            let fast: Value = serde_json::from_str(
+                &strip_token_text(body.to_string().as_bytes(), "SECRET").unwrap(),
+            )
+            .unwrap();
+            let mut slow = body.clone();
+            strip_tokens_in(&mut slow);
+            assert_eq!(fast, slow, "{url}");
+        }
+        // A token elsewhere in the body is never passed through.
+        assert_eq!(strip_token_text(br#"{"x": "SECRET"}"#, "SECRET"), None);
+        assert_eq!(strip_token_text(br#"{"x": "access_token"}"#, "T"), None);
+    }
+}
