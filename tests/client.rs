@@ -180,3 +180,73 @@ async fn errors_are_typed_and_carry_no_token() {
     let err = refused.list_conversations("me", &o).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Network);
 }
+
+/// The fast path (a normal body passed through as text) and the normalising path agree on real
+/// simulator pages, for every list the JS build reads.
+#[tokio::test(flavor = "current_thread")]
+async fn fast_and_normalising_paths_agree() {
+    use graph_conversations::client::{Expect, Fetched};
+    use graph_conversations::core::request::{self, RequestSpec};
+    use graph_conversations::core::schema::{CONVERSATION, MESSAGE};
+
+    let sim = sim(|c| {
+        c.seed = 13;
+        c.messages = 1..=40;
+    })
+    .await;
+    let client = client(&sim.base_url(), PAGE_TOKEN, 1);
+    let fields = Some(vec![
+        "participants".to_owned(),
+        "snippet".to_owned(),
+        "message_count".to_owned(),
+        "messages.limit(25){id,created_time,from,to,message,attachments,shares,story,reactions,reply_to,is_unsupported,tags}".to_owned(),
+    ]);
+    let mut specs: Vec<(RequestSpec, Expect)> = Vec::new();
+    for platform in [Platform::Messenger, Platform::Instagram] {
+        let o = ListConversationsOptions {
+            platform: Some(platform),
+            limit: Some(20),
+            fields: fields.clone(),
+            ..Default::default()
+        };
+        specs.push((
+            request::list_conversations("me", &o).unwrap(),
+            Expect::Page(&CONVERSATION),
+        ));
+    }
+    let threads = client
+        .list_conversations(
+            PAGE_ID,
+            &ListConversationsOptions {
+                platform: Some(Platform::Messenger),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for t in threads.data.iter().take(5) {
+        let o = ListMessagesOptions {
+            fields: Some(vec!["from".into(), "message".into()]),
+            ..Default::default()
+        };
+        specs.push((
+            request::list_messages(&t.id, &o).unwrap(),
+            Expect::Page(&MESSAGE),
+        ));
+    }
+    let mut fast = 0;
+    for (spec, expect) in &specs {
+        let fetched = client.fetch_fast(spec, *expect).await.unwrap();
+        let slow = client.fetch(spec, *expect).await.unwrap();
+        if let Fetched::Text(text, _) = &fetched {
+            fast += 1;
+            assert!(!text.contains(PAGE_TOKEN), "the token is cut out");
+        }
+        assert_eq!(fetched.into_value(), slow, "{}", spec.path_and_query());
+    }
+    assert_eq!(
+        fast,
+        specs.len(),
+        "simulator pages are normal: every one took the fast path"
+    );
+}
