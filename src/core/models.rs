@@ -1,21 +1,23 @@
 //! The data Graph returns, with Graph's own wire names. Every object keeps the fields these types
 //! do not know in `extra` (serialised back inline) and values of an unexpected shape in
 //! `unparsed`, so nothing a newer Graph version sends is lost. Responses are normalised by
-//! `core::schema` first, so these plain derives never see a value of the wrong type.
+//! `core::schema` first, so these plain derives never see a value of the wrong type. Absent
+//! values are left out when serialising (`skip_serializing_none`), as Graph leaves them out.
 
 use serde::{Deserialize, Serialize};
+use serde_with_macros::skip_serializing_none;
 use serde_json::{Map, Value};
 
 /// Fields Graph added that these types do not know yet, kept as sent.
 pub type Extra = Map<String, Value>;
 
 /// A list Graph wraps as `{data: [...], paging}`: a page of an edge, or a nested list.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Page<T> {
     pub data: Vec<T>,
     #[serde(default)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -33,40 +35,34 @@ impl<T> Default for Page<T> {
 }
 
 /// Graph's paging block. URLs handed to callers never contain the access token.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Paging {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Cursors {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
 
 /// A person or business in a thread: `name`/`email` on Messenger, `username` on Instagram.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Participant {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -74,31 +70,22 @@ pub struct Participant {
 }
 
 /// A thread between the Page / Instagram account and one person.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Conversation {
     pub id: String,
     /// When the last message was added. Always requested by this client.
     pub updated_time: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unread_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_reply: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_owner: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participants: Option<Page<Participant>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub senders: Option<Page<Participant>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Page<Message>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -106,135 +93,97 @@ pub struct Conversation {
 }
 
 /// One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Message {
     pub id: String,
     /// Always requested by this client.
     pub created_time: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<Participant>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Page<Participant>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Page<Attachment>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shares: Option<Page<Share>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub story: Option<Story>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Page<Reaction>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<ReplyTo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unsupported: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Page<Tag>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sticker: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Attachment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
     /// Signed CDN URLs expire; download what you need to keep.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_data: Option<ImageData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_data: Option<VideoData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_template: Option<GenericTemplate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ImageData {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_width: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_height: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_as_sticker: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animated_gif_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animated_gif_preview_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct VideoData {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_type: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct GenericTemplate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub cta: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -242,19 +191,15 @@ pub struct GenericTemplate {
 }
 
 /// A shared post or product; Graph includes only its link or media URL.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Share {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -262,45 +207,39 @@ pub struct Share {
 }
 
 /// An Instagram story reply or mention.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Story {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<StoryRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention: Option<StoryRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct StoryRef {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Reaction {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reaction: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<Participant>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
@@ -308,28 +247,25 @@ pub struct Reaction {
 }
 
 /// Present on replies; `is_self_reply` when replying to one's own message.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ReplyTo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_self_reply: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub extra: Extra,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Tag {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unparsed: Option<Extra>,
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
