@@ -5,8 +5,8 @@
 //! values are left out when serialising (`skip_serializing_none`), as Graph leaves them out.
 
 use serde::{Deserialize, Serialize};
-use serde_with_macros::skip_serializing_none;
 use serde_json::{Map, Value};
+use serde_with_macros::skip_serializing_none;
 
 /// Fields Graph added that these types do not know yet, kept as sent.
 pub type Extra = Map<String, Value>;
