@@ -331,6 +331,17 @@ export const cases = {
     await expectError(api, c.syncInbox(PAGE.id, { platform: "messenger", checkpoint: first[6].checkpoint }).toArray({ limit: 1 }), "invalid_argument", "checkpoint of another platform");
   },
 
+  "timeoutMs bounds each request; a timed-out call rejects with timeout": async (api, sim) => {
+    const c = client(api, sim, PAGE, { timeoutMs: 200, maxRetries: 0 });
+    await sim.configure({ faults: { slow: 1, slow_ms: 3000 } });
+    try {
+      const e = await expectError(api, c.listConversations(PAGE.id, { platform: "messenger" }), "timeout", "slow response");
+      makeAssert()(e.isTransient, "a timeout is transient");
+    } finally {
+      await sim.configure({ faults: { slow: 0 } });
+    }
+  },
+
   "computeAppSecretProof matches HMAC-SHA256 of token|time": async (api) => {
     const assert = makeAssert();
     const p = await api.computeAppSecretProof("token", "secret", 1700000000);
