@@ -14,6 +14,8 @@ pub mod core;
 pub mod sync;
 pub mod transport;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
@@ -30,3 +32,6 @@ pub use crate::core::request::{
 pub use crate::core::usage::Usage;
 pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};
 pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use crate::native::ReqwestTransport;

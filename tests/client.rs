@@ -250,3 +250,31 @@ async fn fast_and_normalising_paths_agree() {
         "simulator pages are normal: every one took the fast path"
     );
 }
+
+/// The native transport as a Rust service would use it: real time, pacing on, a timeout.
+#[tokio::test(flavor = "current_thread")]
+async fn reqwest_transport_in_real_time() {
+    use graph_conversations::{Client, ClientOptions, ReqwestTransport};
+
+    let sim = sim(|c| c.faults.slow_ms = 2_000).await;
+    let options = ClientOptions {
+        access_token: PAGE_TOKEN.to_owned(),
+        base_url: Some(sim.base_url()),
+        requests_per_second: Some(50.0),
+        timeout_ms: Some(300.0),
+        max_retries: Some(0),
+        ..Default::default()
+    };
+    let client = Client::new(options, ReqwestTransport::default()).unwrap();
+    let o = ListConversationsOptions {
+        platform: Some(Platform::Instagram),
+        limit: Some(3),
+        ..Default::default()
+    };
+    let page = client.list_conversations("me", &o).await.unwrap();
+    assert_eq!(page.data.len(), 3);
+    control(&sim.base_url(), "config", r#"{"faults":{"slow":1}}"#).await;
+    let err = client.list_conversations("me", &o).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Timeout);
+    assert!(err.is_transient);
+}

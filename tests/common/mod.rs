@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use graph_conversations::{
-    Client, ClientOptions, HttpRequest, HttpResponse, Transport, TransportError,
+    Client, ClientOptions, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
 };
 
 pub const PAGE_ID: &str = "106000000000001";
@@ -14,10 +14,11 @@ pub const PAGE_TOKEN: &str = "sim-page-token";
 pub const IG_ID: &str = "17841400000000001";
 pub const IG_TOKEN: &str = "sim-ig-token";
 
-/// reqwest underneath; time is virtual so retry backoffs and pacing cost no wall time.
+/// The crate's `ReqwestTransport` for HTTP, with virtual time: sleeps return at once and
+/// advance the clock, so retry backoffs and pacing cost no wall time.
 #[derive(Clone)]
 pub struct TestTransport {
-    http: reqwest::Client,
+    http: ReqwestTransport,
     clock_ms: Rc<Cell<f64>>,
     rng: Rc<Cell<u64>>,
     pub slept_ms: Rc<Cell<f64>>,
@@ -26,7 +27,7 @@ pub struct TestTransport {
 impl TestTransport {
     pub fn new(seed: u64) -> Self {
         TestTransport {
-            http: reqwest::Client::new(),
+            http: ReqwestTransport::default(),
             clock_ms: Rc::new(Cell::new(1_000_000.0)),
             rng: Rc::new(Cell::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)),
             slept_ms: Rc::new(Cell::new(0.0)),
@@ -36,35 +37,7 @@ impl TestTransport {
 
 impl Transport for TestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut builder = self.http.get(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| TransportError::Network(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    v.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| TransportError::Network(e.without_url().to_string()))?
-            .to_vec();
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        self.http.send(request).await
     }
 
     async fn sleep(&self, ms: f64) {
