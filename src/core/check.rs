@@ -26,6 +26,7 @@ pub fn conforming(body: &[u8], schema: &'static Schema, page: bool) -> Option<Pa
     let mut scan = Scanner {
         b: body,
         i: 0,
+        depth: 0,
         out: PageSummary::default(),
     };
     let mode = if page {
@@ -84,8 +85,13 @@ fn is_required(kind: &Kind) -> bool {
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// Nesting so far: hostile input must not exhaust the (small) wasm stack.
+    depth: u32,
     out: PageSummary,
 }
+
+/// serde_json refuses deeper input too, so the slow path then reports `invalid_response`.
+const MAX_DEPTH: u32 = 128;
 
 impl<'a> Scanner<'a> {
     fn ws(&mut self) {
@@ -137,6 +143,16 @@ impl<'a> Scanner<'a> {
     }
 
     fn value(&mut self, mode: Mode) -> Option<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let result = self.value_at_depth(mode);
+        self.depth -= 1;
+        result
+    }
+
+    fn value_at_depth(&mut self, mode: Mode) -> Option<()> {
         match self.peek()? {
             b'{' => self.object(mode),
             b'[' => {
@@ -367,6 +383,15 @@ mod tests {
         assert_eq!(summary.next.as_deref(), Some("https://g/x?after=QVF"));
         let value: Value = serde_json::from_slice(raw).unwrap();
         assert!(agrees(value, true));
+        let deep = format!(
+            r#"{{"data": [], "x": {}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(
+            conforming(deep.as_bytes(), &CONVERSATION, true).is_none(),
+            "too deep, and no stack overflow"
+        );
         for bad in [
             &br#"{"data": [{"\u0069d": "t", "updated_time": "x"}]}"#[..],
             br#"{"data": [{"id": "t", "updated_time": "x", "snippet": "a

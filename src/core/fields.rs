@@ -84,7 +84,11 @@ pub fn parse_fields(items: &[String]) -> Result<Vec<Field>, GraphApiError> {
     }
     let mut out = Vec::new();
     for item in items {
-        let mut parser = Parser { src: item, pos: 0 };
+        let mut parser = Parser {
+            src: item,
+            pos: 0,
+            depth: 0,
+        };
         out.extend(parser.list()?);
         if parser.pos != item.len() {
             return Err(parser.error("unexpected character"));
@@ -107,7 +111,12 @@ pub fn ensure_fields(fields: &mut Vec<Field>, required: &[&str]) {
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    /// Expansion depth: bounded, so hostile input cannot exhaust the wasm stack.
+    depth: u32,
 }
+
+/// Far beyond any real query (`messages{attachments{image_data}}` is 3).
+const MAX_DEPTH: u32 = 8;
 
 impl Parser<'_> {
     fn error(&self, what: &str) -> GraphApiError {
@@ -169,7 +178,12 @@ impl Parser<'_> {
             field.modifiers.push((modifier, arg));
         }
         if self.eat(b'{') {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(self.error("expansion nested too deep"));
+            }
             field.children = Some(self.list()?);
+            self.depth -= 1;
             if !self.eat(b'}') {
                 return Err(self.error("expected '}'"));
             }
