@@ -185,6 +185,7 @@ pub struct SyncPlanner {
     seen: IdSet,
     /// The cursor of the page after the current one, once the current one has been read.
     next_after: Option<String>,
+    seen_cursors: IdSet,
     finished: bool,
     successes: u32,
     failures: u32,
@@ -239,6 +240,7 @@ impl SyncPlanner {
             concurrency,
             seen: IdSet::new(),
             next_after: None,
+            seen_cursors: IdSet::new(),
             finished: false,
             successes: 0,
             failures: 0,
@@ -350,10 +352,9 @@ impl SyncPlanner {
             out.push(self.pending(item));
         }
         if !self.finished {
+            // A cursor seen before would walk in a circle: the list is over.
             match next_cursor(page.get("paging")) {
-                Some(after) if Some(&after) != self.resume.after.as_ref() => {
-                    self.next_after = Some(after)
-                }
+                Some(after) if self.seen_cursors.insert(&after) => self.next_after = Some(after),
                 _ => self.finished = true,
             }
         }
@@ -455,4 +456,101 @@ fn id_and_time(m: Value) -> Value {
         }
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn planner() -> SyncPlanner {
+        let settings = SyncSettings {
+            platform: Some(Platform::Messenger),
+            ..Default::default()
+        };
+        SyncPlanner::new("106000000000001", &settings).unwrap()
+    }
+
+    fn page(ids: &[&str], after: Option<&str>) -> Value {
+        let data: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"id": id, "updated_time": "2026-01-01T00:00:00+0000"}))
+            .collect();
+        match after {
+            Some(a) => json!({"data": data, "paging": {"cursors": {"after": a}, "next": "n"}}),
+            None => json!({"data": data}),
+        }
+    }
+
+    fn walk(p: &mut SyncPlanner, body: &Value) -> Vec<String> {
+        let threads = p.accept_list_page(body);
+        let ids = threads.iter().map(|t| t.id.clone()).collect();
+        for t in threads {
+            p.complete(t);
+        }
+        p.finish_page();
+        ids
+    }
+
+    #[test]
+    fn the_first_request_asks_for_threads_with_nested_messages() {
+        let spec = planner().list_request().unwrap();
+        assert_eq!(spec.path, "/106000000000001/conversations");
+        let fields = spec.get("fields").unwrap();
+        assert!(
+            fields.starts_with("id,updated_time,participants,"),
+            "{fields}"
+        );
+        assert!(
+            fields.contains("messages.limit(50){id,created_time,from,to,message,"),
+            "{fields}"
+        );
+        assert_eq!(spec.get("limit"), Some("100"));
+        assert_eq!(spec.get("after"), None);
+    }
+
+    #[test]
+    fn a_cursor_cycle_ends_the_walk() {
+        let mut p = planner();
+        assert_eq!(walk(&mut p, &page(&["t1"], Some("A"))), ["t1"]);
+        assert_eq!(p.list_request().unwrap().get("after"), Some("A"));
+        assert_eq!(walk(&mut p, &page(&["t2"], Some("B"))), ["t2"]);
+        // B's page points back at A: stop instead of going round.
+        assert_eq!(walk(&mut p, &page(&["t3"], Some("A"))), ["t3"]);
+        assert!(p.list_request().is_none());
+    }
+
+    #[test]
+    fn reduce_data_halves_then_narrows_then_gives_up() {
+        let mut p = planner();
+        let err = GraphApiError::new(crate::core::error::ErrorKind::ReduceData, "less");
+        let mut sizes = Vec::new();
+        while let Recovery::RetryAfter(_) = p.recover(&err, 0.0) {
+            sizes.push(p.page_size());
+        }
+        assert_eq!(sizes[..3], [50, 25, 12]);
+        assert!(p
+            .list_request()
+            .unwrap()
+            .get("fields")
+            .unwrap()
+            .contains("messages.limit(20)"));
+    }
+
+    #[test]
+    fn a_checkpoint_resumes_on_the_same_page_after_the_last_thread() {
+        let mut p = planner();
+        let body = page(&["t1", "t2", "t3"], Some("A"));
+        let threads = p.accept_list_page(&body);
+        let (_, checkpoint) = p.complete(threads[0].clone());
+        let settings = SyncSettings {
+            platform: Some(Platform::Messenger),
+            checkpoint: Some(checkpoint),
+            ..Default::default()
+        };
+        let mut resumed = SyncPlanner::new("106000000000001", &settings).unwrap();
+        assert_eq!(resumed.list_request().unwrap().get("after"), None);
+        assert_eq!(walk(&mut resumed, &body), ["t2", "t3"]);
+        assert_eq!(resumed.list_request().unwrap().get("after"), Some("A"));
+    }
 }
