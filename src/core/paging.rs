@@ -34,17 +34,49 @@ impl Pager {
         let Some(current) = self.next.take() else {
             return;
         };
-        let Some(after) = next_cursor(paging) else {
-            return;
-        };
-        if !self.seen_cursors.insert(&after) {
+        let params = next_page_params(paging);
+        let key: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if params.is_empty() || !self.seen_cursors.insert(&key.join("&")) {
             return;
         }
         let mut next = current;
         next.remove("before");
-        next.set("after", after);
+        for (k, v) in params {
+            next.set(k, v);
+        }
         self.next = Some(next);
     }
+}
+
+/// Paging parameters Graph puts in `next` URLs besides `after` (time- and token-based paging of
+/// some edges); carried over when a page has no `cursors.after`.
+const NEXT_PAGE_PARAMS: &[&str] = &[
+    "after",
+    "__after_id",
+    "__paging_token",
+    "until",
+    "since",
+    "offset",
+];
+
+/// What to add to the current request to get the next page: `after` from `cursors.after`, or
+/// else the paging parameters of `next`; nothing when Graph says the list is over. Only these
+/// parameters are taken from `next`, never its host or path.
+pub fn next_page_params(paging: Option<&Value>) -> Vec<(&'static str, String)> {
+    if let Some(after) = next_cursor(paging) {
+        return vec![("after", after)];
+    }
+    let Some(next) = paging.and_then(|p| p.get("next")).and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    NEXT_PAGE_PARAMS
+        .iter()
+        .filter_map(|k| {
+            query_param(next, k)
+                .filter(|v| !v.is_empty())
+                .map(|v| (*k, v))
+        })
+        .collect()
 }
 
 /// The cursor of the next page, if Graph says there is one (`paging.next` present).
@@ -166,6 +198,29 @@ mod tests {
         assert!(
             pager.next_request().is_none(),
             "C1 came back: stop, do not loop"
+        );
+    }
+
+    #[test]
+    fn other_paging_styles_in_next_are_carried_over_not_its_host() {
+        let mut pager = Pager::new(first());
+        let p = serde_json::json!({"next": "https://evil.example/v26.0/x?limit=25&until=1700000000&__paging_token=enc%3D&access_token=T"});
+        pager.advance(Some(&p));
+        let next = pager.next_request().unwrap();
+        assert_eq!(
+            next.path_and_query(),
+            "/me/conversations?platform=messenger&__paging_token=enc%3D&until=1700000000"
+        );
+        pager.advance(Some(&p));
+        assert!(
+            pager.next_request().is_none(),
+            "the same parameters twice: stop"
+        );
+        let mut pager = Pager::new(first());
+        pager.advance(Some(&serde_json::json!({"next": "https://g/x?limit=25"})));
+        assert!(
+            pager.next_request().is_none(),
+            "no paging parameter: nothing to follow"
         );
     }
 
