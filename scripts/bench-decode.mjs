@@ -2,7 +2,7 @@
 // (fetch mocked in-process, so no network is timed) against JSON.parse of the same body, in the
 // same run. Writes "## Decoding a page" of BENCHMARKS.md.
 import { startSim } from "../tests/js/sim.mjs";
-import { machine, median, root, writeSection } from "./bench-lib.mjs";
+import { machine, median, root, writeSection } from "./bench_common.mjs";
 
 const { ConversationsClient, initWasm } = await import(`${root}/pkg/entry/node.js`);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);

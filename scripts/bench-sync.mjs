@@ -7,7 +7,7 @@
 // Writes "## syncInbox" of BENCHMARKS.md.
 import { spawn } from "node:child_process";
 import { startSim } from "../tests/js/sim.mjs";
-import { machine, root, writeSection } from "./bench-lib.mjs";
+import { machine, root, writeSection } from "./bench_common.mjs";
 
 const THREADS = 1000;
 const MESSAGES = 30;
