@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { BUDGET, measure, totals } from "../tests/runtimes/size.mjs";
+import { median, writeSection } from "./bench_common.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -28,13 +29,9 @@ const META = "facebook-nodejs-business-sdk";
 const PAGE = { id: "106000000000001", token: "sim-page-token" };
 const FIELDS = "participants,snippet,updated_time,unread_count";
 
+const HEADING = "## Package size and cold start";
 const log = (...a) => console.log("[bench-package]", ...a);
 const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...opts }).trim();
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const fmtMs = (n) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
@@ -225,7 +222,7 @@ function section({ ours, meta, node, workerd, started }) {
   const miniflareVersion = JSON.parse(readFileSync(tool.resolve("miniflare/package.json"), "utf8")).version;
   const load = os.loadavg().map((l) => l.toFixed(1)).join(", ");
   const r = (a, b) => (a / b).toFixed(2);
-  return `## Package size and cold start
+  return `${HEADING}
 
 How much \`graph-conversations\` adds to an install, a bundle or a Worker, and how long the first
 call takes in a fresh process, measured next to the Meta JS SDK (\`${META}\`) and next to the same
@@ -290,21 +287,6 @@ more JS) when it loads the Worker.
 `;
 }
 
-function writeSection(text) {
-  const file = join(root, "BENCHMARKS.md");
-  const heading = "## Package size and cold start";
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const start = current.indexOf(heading);
-  let next;
-  if (start < 0) {
-    next = current ? `${current.trimEnd()}\n\n${text}` : text;
-  } else {
-    const after = current.indexOf("\n## ", start + heading.length);
-    next = current.slice(0, start) + text + (after < 0 ? "" : "\n" + current.slice(after + 1));
-  }
-  writeFileSync(file, next);
-}
-
 const started = new Date();
 mkdirSync(work, { recursive: true });
 log("packing and installing pkg/");
@@ -325,7 +307,7 @@ try {
   log(`cold start in workerd, ${RUNS} runs`);
   const workerd = await benchWorkerd(sim, await buildWorkers());
   const text = section({ ours, meta, node, workerd, started });
-  writeSection(text);
+  writeSection(HEADING, text.slice(HEADING.length));
   console.log(text);
   log("BENCHMARKS.md updated");
 } finally {
