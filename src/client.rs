@@ -11,12 +11,13 @@ use serde_json::Value;
 use crate::core::check;
 use crate::core::error::{classify_error, ErrorKind, GraphApiError};
 use crate::core::models::{Conversation, Message, Page};
+use crate::core::models::{CONVERSATION, MESSAGE};
 use crate::core::pacing::Pacer;
 use crate::core::paging::{strip_tokens_in, Pager};
 use crate::core::proof::AppSecretProof;
 use crate::core::request::{self, RequestSpec};
 use crate::core::retry::{Decision, RetryPolicy};
-use crate::core::schema::{self, Schema, CONVERSATION, MESSAGE};
+use crate::core::schema::{self, Schema};
 use crate::core::usage::Usage;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 

@@ -186,8 +186,8 @@ async fn errors_are_typed_and_carry_no_token() {
 #[tokio::test(flavor = "current_thread")]
 async fn fast_and_normalising_paths_agree() {
     use graph_conversations::client::{Expect, Fetched};
+    use graph_conversations::core::models::{CONVERSATION, MESSAGE};
     use graph_conversations::core::request::{self, RequestSpec};
-    use graph_conversations::core::schema::{CONVERSATION, MESSAGE};
 
     let sim = sim(|c| {
         c.seed = 13;

@@ -5,7 +5,8 @@
 //! `JSON.parse`. Anything unusual (a number as a string, a null, a missing id, an `error`) takes
 //! the normalising path instead.
 
-use crate::core::schema::{Kind, Schema, CURSORS, PAGING};
+use crate::core::models::{CURSORS, PAGING};
+use crate::core::schema::{FieldSpec, Kind, Schema};
 
 /// What the pager needs from a conforming list page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -229,7 +230,7 @@ impl<'a> Scanner<'a> {
             _ => return None,
         };
         let mut missing = schema.map_or(0, |s| {
-            s.fields.iter().filter(|(_, k)| is_required(k)).count()
+            s.fields.iter().filter(|f| is_required(&f.kind)).count()
         });
         let mut data = false;
         if self.eat(b'}').is_none() {
@@ -244,12 +245,8 @@ impl<'a> Scanner<'a> {
                         if top && key == b"error" {
                             return None;
                         }
-                        match schema
-                            .fields
-                            .iter()
-                            .find(|(name, _)| name.as_bytes() == key)
-                        {
-                            Some((_, kind)) => {
+                        match schema.fields.iter().find(|f| f.name.as_bytes() == key) {
+                            Some(FieldSpec { kind, .. }) => {
                                 missing -= usize::from(is_required(kind));
                                 field_mode(kind, key, capture)
                             }
@@ -312,8 +309,9 @@ pub fn strip_token_text(body: &[u8], token: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::models::{CONVERSATION, MESSAGE};
     use crate::core::paging::strip_tokens_in;
-    use crate::core::schema::{normalize, normalize_page, CONVERSATION, MESSAGE};
+    use crate::core::schema::{normalize, normalize_page};
     use serde_json::{json, Value};
 
     /// The fast path must agree with the normalising one: whenever `conforming` says yes,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::error::GraphApiError;
 use crate::core::fields::{ensure_fields, parse_fields, Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
+use crate::core::models::MESSAGE;
 
 /// Which inbox of a Page to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,22 +111,6 @@ pub struct MessagesOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
 }
-
-/// The fields `getMessage` asks for when the caller names none.
-pub const DEFAULT_MESSAGE_FIELDS: &[&str] = &[
-    "id",
-    "created_time",
-    "from",
-    "to",
-    "message",
-    "attachments",
-    "shares",
-    "story",
-    "reactions",
-    "reply_to",
-    "is_unsupported",
-    "tags",
-];
 
 /// A GET against Graph, relative to `baseUrl/apiVersion`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,13 +235,13 @@ pub fn conversation_fields(fields: &Option<Vec<String>>) -> Result<String, Graph
 }
 
 /// Message fields, with `id` and `created_time` always present.
-pub fn message_fields(
+pub fn message_fields<'a>(
     fields: &Option<Vec<String>>,
-    default: &[&str],
+    default: impl IntoIterator<Item = &'a str>,
 ) -> Result<String, GraphApiError> {
     let mut parsed = match fields {
         Some(items) => parse_fields(items)?,
-        None => default.iter().map(|name| Field::new(name)).collect(),
+        None => default.into_iter().map(Field::new).collect(),
     };
     ensure_fields(&mut parsed, &["id", "created_time"]);
     Ok(FieldList(&parsed).to_string())
@@ -338,7 +323,7 @@ pub fn list_messages(id: &str, o: &ListMessagesOptions) -> Result<RequestSpec, G
         RequestSpec::new(format!("{}/messages", node_path(id, "conversationId")?))
             .param(
                 "fields",
-                Some(message_fields(&o.fields, &["id", "created_time"])?),
+                Some(message_fields(&o.fields, ["id", "created_time"])?),
             )
             .param("limit", check_limit(o.limit)?)
             .param("after", check_cursor("after", &o.after)?)
@@ -360,7 +345,7 @@ pub fn messages(id: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiEr
 pub fn get_message(id: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
     Ok(RequestSpec::new(node_path(id, "messageId")?).param(
         "fields",
-        Some(message_fields(&o.fields, DEFAULT_MESSAGE_FIELDS)?),
+        Some(message_fields(&o.fields, MESSAGE.requested_fields())?),
     ))
 }
 
@@ -419,7 +404,10 @@ mod tests {
         let spec = get_message("m_1", &GetOptions::default()).unwrap();
         assert_eq!(
             spec.get("fields"),
-            Some(DEFAULT_MESSAGE_FIELDS.join(",").as_str())
+            Some(
+                "id,created_time,from,to,message,attachments,shares,story,reactions,reply_to,\
+                 is_unsupported,tags"
+            )
         );
         let spec = list_messages("t_1", &ListMessagesOptions::default()).unwrap();
         assert_eq!(

@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::core::models::PAGING;
 use crate::core::time::format_graph_time;
 
 /// What a field holds.
@@ -30,10 +31,30 @@ pub enum Kind {
     List(&'static Schema),
 }
 
-/// The known fields of one object type.
+/// The known fields of one Graph object type, declared with the type in `core::models`.
 #[derive(Debug)]
 pub struct Schema {
-    pub fields: &'static [(&'static str, Kind)],
+    /// The Rust / TypeScript type name.
+    pub object: &'static str,
+    pub fields: &'static [FieldSpec],
+}
+
+/// One known field.
+#[derive(Debug)]
+pub struct FieldSpec {
+    /// The Graph wire name.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Asked for when the caller names no fields; `false` for legacy fields that are decoded
+    /// when sent but not on the current reference.
+    pub requested: bool,
+}
+
+impl Schema {
+    /// The field names asked for by default, in declaration order.
+    pub fn requested_fields(&self) -> impl Iterator<Item = &'static str> {
+        self.fields.iter().filter(|f| f.requested).map(|f| f.name)
+    }
 }
 
 pub const UNPARSED: &str = "unparsed";
@@ -44,7 +65,7 @@ pub fn normalize(value: &mut Value, schema: &Schema) -> bool {
         return false;
     };
     let mut unparsed = Map::new();
-    for (name, kind) in schema.fields {
+    for FieldSpec { name, kind, .. } in schema.fields {
         // Fast path, the common case: the field is absent (and may be) or already well typed.
         let done = match map.get_mut(*name) {
             None => !matches!(kind, Kind::ReqStr | Kind::ReqTime),
@@ -221,124 +242,10 @@ fn time(v: Value) -> Result<Value, Value> {
     unix.and_then(format_graph_time).map(Value::String).ok_or(v)
 }
 
-use Kind::*;
-
-pub static CURSORS: Schema = Schema {
-    fields: &[("before", Str), ("after", Str)],
-};
-pub static PAGING: Schema = Schema {
-    fields: &[("cursors", Obj(&CURSORS)), ("next", Str), ("previous", Str)],
-};
-pub static PARTICIPANT: Schema = Schema {
-    fields: &[
-        ("id", ReqStr),
-        ("name", Str),
-        ("email", Str),
-        ("username", Str),
-    ],
-};
-pub static IMAGE_DATA: Schema = Schema {
-    fields: &[
-        ("url", Str),
-        ("preview_url", Str),
-        ("width", Num),
-        ("height", Num),
-        ("max_width", Num),
-        ("max_height", Num),
-        ("render_as_sticker", Bool),
-        ("animated_gif_url", Str),
-        ("animated_gif_preview_url", Str),
-    ],
-};
-pub static VIDEO_DATA: Schema = Schema {
-    fields: &[
-        ("url", Str),
-        ("preview_url", Str),
-        ("width", Num),
-        ("height", Num),
-        ("length", Num),
-        ("video_type", Num),
-    ],
-};
-pub static GENERIC_TEMPLATE: Schema = Schema {
-    fields: &[
-        ("title", Str),
-        ("subtitle", Str),
-        ("media_url", Str),
-        ("cta", Any),
-    ],
-};
-pub static ATTACHMENT: Schema = Schema {
-    fields: &[
-        ("id", Str),
-        ("name", Str),
-        ("mime_type", Str),
-        ("size", Num),
-        ("file_url", Str),
-        ("image_data", Obj(&IMAGE_DATA)),
-        ("video_data", Obj(&VIDEO_DATA)),
-        ("generic_template", Obj(&GENERIC_TEMPLATE)),
-    ],
-};
-pub static SHARE: Schema = Schema {
-    fields: &[
-        ("id", Str),
-        ("link", Str),
-        ("name", Str),
-        ("description", Str),
-    ],
-};
-pub static STORY_REF: Schema = Schema {
-    fields: &[("link", Str), ("id", Str)],
-};
-pub static STORY: Schema = Schema {
-    fields: &[("reply_to", Obj(&STORY_REF)), ("mention", Obj(&STORY_REF))],
-};
-pub static REACTION: Schema = Schema {
-    fields: &[("reaction", Str), ("users", List(&PARTICIPANT))],
-};
-pub static REPLY_TO: Schema = Schema {
-    fields: &[("mid", Str), ("is_self_reply", Bool)],
-};
-pub static TAG: Schema = Schema {
-    fields: &[("name", Str)],
-};
-pub static MESSAGE: Schema = Schema {
-    fields: &[
-        ("id", ReqStr),
-        ("created_time", ReqTime),
-        ("from", Obj(&PARTICIPANT)),
-        ("to", Page(&PARTICIPANT)),
-        ("message", Str),
-        ("attachments", Page(&ATTACHMENT)),
-        ("shares", Page(&SHARE)),
-        ("story", Obj(&STORY)),
-        ("reactions", Page(&REACTION)),
-        ("reply_to", Obj(&REPLY_TO)),
-        ("is_unsupported", Bool),
-        ("tags", Page(&TAG)),
-        ("sticker", Str),
-    ],
-};
-pub static CONVERSATION: Schema = Schema {
-    fields: &[
-        ("id", ReqStr),
-        ("updated_time", ReqTime),
-        ("link", Str),
-        ("snippet", Str),
-        ("message_count", Int),
-        ("unread_count", Int),
-        ("can_reply", Bool),
-        ("is_owner", Bool),
-        ("participants", Page(&PARTICIPANT)),
-        ("senders", Page(&PARTICIPANT)),
-        ("messages", Page(&MESSAGE)),
-    ],
-};
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::models::{CONVERSATION, MESSAGE};
     use serde_json::json;
 
     fn norm(mut v: Value, schema: &Schema) -> Value {

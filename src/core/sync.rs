@@ -22,8 +22,9 @@ use crate::core::error::GraphApiError;
 use crate::core::fields::{Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
 use crate::core::idset::IdSet;
+use crate::core::models::MESSAGE;
 use crate::core::paging::next_cursor;
-use crate::core::request::{Platform, RequestSpec, DEFAULT_MESSAGE_FIELDS};
+use crate::core::request::{Platform, RequestSpec};
 use crate::core::time::{format_graph_time, parse_graph_time};
 
 /// Meta keeps details for the newest 20 messages of a thread.
@@ -283,10 +284,7 @@ impl SyncPlanner {
                 .map(Field::new),
             );
         }
-        let details = DEFAULT_MESSAGE_FIELDS
-            .iter()
-            .map(|f| Field::new(f))
-            .collect();
+        let details = MESSAGE.requested_fields().map(Field::new).collect();
         fields.push(
             Field::new("messages")
                 .with_limit(self.nested_limit)

@@ -22,8 +22,8 @@ use sync::SyncSource;
 
 use crate::client::{Client, Expect, Fetched, Paginated};
 use crate::core::error::GraphApiError;
+use crate::core::models::{CONVERSATION, MESSAGE};
 use crate::core::request::{self, ListConversationsOptions, ListMessagesOptions, RequestSpec};
-use crate::core::schema;
 
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
@@ -178,7 +178,7 @@ impl ConversationsClient {
                     return fetched_to_js(&client.fetch_fast(&spec, expect).await?)
                 }
                 Call::FirstOrNull(spec) => {
-                    let expect = Expect::Page(&schema::CONVERSATION);
+                    let expect = Expect::Page(&CONVERSATION);
                     let mut page = client.fetch(&spec, expect).await?;
                     match page.get_mut("data").and_then(|d| d.as_array_mut()) {
                         Some(items) if !items.is_empty() => items.swap_remove(0),
@@ -244,7 +244,7 @@ impl ConversationsClient {
         self.run(&options, || {
             let o = JsOptions::new(&options, "options")?.list_conversations()?;
             let spec = request::list_conversations(&id_arg(&page_id, "pageId")?, &o)?;
-            Ok(Call::One(spec, Expect::Page(&schema::CONVERSATION)))
+            Ok(Call::One(spec, Expect::Page(&CONVERSATION)))
         })
     }
 
@@ -264,7 +264,7 @@ impl ConversationsClient {
                 ..JsOptions::new(&options, "options")?.list_conversations()?
             };
             let first = request::list_conversations(&id_arg(&page_id, "pageId")?, &o)?;
-            Ok(Paginated::new(client.clone(), first, &schema::CONVERSATION))
+            Ok(Paginated::new(client.clone(), first, &CONVERSATION))
         })
     }
 
@@ -311,7 +311,7 @@ impl ConversationsClient {
         self.run(&options, || {
             let o = JsOptions::new(&options, "options")?.get()?;
             let spec = request::get_conversation(&id_arg(&conversation_id, "conversationId")?, &o)?;
-            Ok(Call::One(spec, Expect::Object(&schema::CONVERSATION)))
+            Ok(Call::One(spec, Expect::Object(&CONVERSATION)))
         })
     }
 
@@ -327,7 +327,7 @@ impl ConversationsClient {
         self.run(&options, || {
             let o = JsOptions::new(&options, "options")?.list_messages()?;
             let spec = request::list_messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
-            Ok(Call::One(spec, Expect::Page(&schema::MESSAGE)))
+            Ok(Call::One(spec, Expect::Page(&MESSAGE)))
         })
     }
 
@@ -346,7 +346,7 @@ impl ConversationsClient {
                 ..JsOptions::new(&options, "options")?.list_messages()?
             };
             let first = request::list_messages(&id_arg(&conversation_id, "conversationId")?, &o)?;
-            Ok(Paginated::new(client.clone(), first, &schema::MESSAGE))
+            Ok(Paginated::new(client.clone(), first, &MESSAGE))
         })
     }
 
@@ -379,7 +379,7 @@ impl ConversationsClient {
         self.run(&options, || {
             let o = JsOptions::new(&options, "options")?.get()?;
             let spec = request::get_message(&id_arg(&message_id, "messageId")?, &o)?;
-            Ok(Call::One(spec, Expect::Object(&schema::MESSAGE)))
+            Ok(Call::One(spec, Expect::Object(&MESSAGE)))
         })
     }
 }
