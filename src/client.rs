@@ -18,6 +18,7 @@ use crate::core::proof::AppSecretProof;
 use crate::core::request::{self, RequestSpec};
 use crate::core::retry::{Decision, RetryPolicy};
 use crate::core::schema::{self, Schema};
+use crate::core::secret::Secret;
 use crate::core::usage::Usage;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
@@ -37,13 +38,15 @@ pub enum TokenTransport {
     Query,
 }
 
-/// Options of `new ConversationsClient(options)` / `Client::new`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Options of `new ConversationsClient(options)` / `Client::new`. Not `Serialize`: it holds the
+/// token.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ClientOptions {
     /// A Page access token, or an Instagram user token for `graph.instagram.com`.
-    pub access_token: String,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub access_token: Secret,
     /// Default: the latest Graph version this package knows (`v26.0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
@@ -71,7 +74,7 @@ pub struct ClientOptions {
 /// Validated configuration.
 #[derive(Debug, Clone)]
 struct Config {
-    token: String,
+    token: Secret,
     /// `scheme://host[:port][/prefix]`, no trailing slash.
     base_url: String,
     api_version: String,
@@ -86,7 +89,8 @@ impl Config {
     fn new(o: ClientOptions) -> Result<Config, GraphApiError> {
         let bad = GraphApiError::invalid_argument;
         let token = o.access_token;
-        if token.trim().is_empty() || token.chars().any(|c| c.is_control() || c == ' ') {
+        let raw = token.expose();
+        if raw.trim().is_empty() || raw.chars().any(|c| c.is_control() || c == ' ') {
             return Err(bad("accessToken must be a non-empty token without spaces"));
         }
         let base_url = o
@@ -248,10 +252,11 @@ impl<T: Transport> Client<T> {
         let mut spec = spec.clone();
         let mut headers = vec![("accept".to_owned(), "application/json".to_owned())];
         match c.token_transport {
-            TokenTransport::Header => {
-                headers.push(("authorization".to_owned(), format!("Bearer {}", c.token)))
-            }
-            TokenTransport::Query => spec.set("access_token", c.token.clone()),
+            TokenTransport::Header => headers.push((
+                "authorization".to_owned(),
+                format!("Bearer {}", c.token.expose()),
+            )),
+            TokenTransport::Query => spec.set("access_token", c.token.expose().to_owned()),
         }
         if let Some(p) = &c.proof {
             spec.set("appsecret_proof", p.proof.clone());
@@ -321,7 +326,7 @@ impl<T: Transport> Client<T> {
         expect: Option<Expect>,
         fast: bool,
     ) -> Result<Fetched, GraphApiError> {
-        let token = &self.shared.config.token;
+        let token = self.shared.config.token.expose();
         let decode = |response: &HttpResponse| {
             if let (true, Some(expect)) = (fast, expect) {
                 let (schema, page) = match expect {

@@ -29,6 +29,7 @@ pub use crate::core::request::{
     ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
     ListMessagesOptions, MessagesOptions, Platform,
 };
+pub use crate::core::secret::Secret;
 pub use crate::core::usage::Usage;
 pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};
 pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};

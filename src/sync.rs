@@ -84,6 +84,7 @@ pub struct SyncProgress {
 }
 
 /// A running sync: call `next_value` / `next` until `None`.
+#[derive(Debug)]
 pub struct InboxSync<T> {
     client: Client<T>,
     planner: SyncPlanner,

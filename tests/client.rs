@@ -258,7 +258,7 @@ async fn reqwest_transport_in_real_time() {
 
     let sim = sim(|c| c.faults.slow_ms = 2_000).await;
     let options = ClientOptions {
-        access_token: PAGE_TOKEN.to_owned(),
+        access_token: PAGE_TOKEN.into(),
         base_url: Some(sim.base_url()),
         requests_per_second: Some(50.0),
         timeout_ms: Some(300.0),
@@ -277,4 +277,59 @@ async fn reqwest_transport_in_real_time() {
     let err = client.list_conversations("me", &o).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Timeout);
     assert!(err.is_transient);
+}
+
+/// No public type that holds the token (or the app secret proof) prints it, whichever way it is
+/// formatted: `{:?}` and `{:#?}` are what `println!` and `tracing::debug!(?x)` use.
+#[test]
+fn no_public_type_prints_the_token() {
+    use graph_conversations::{
+        app_secret_proof, Client, ClientOptions, ReqwestTransport, Secret, SyncOptions,
+    };
+
+    const TOKEN: &str = "EAAG-distinctive-token-4711";
+    let proof = app_secret_proof(TOKEN, "app-secret-0815", 1_700_000_000);
+    let options = ClientOptions {
+        access_token: TOKEN.into(),
+        app_secret_proof: Some(proof.clone()),
+        base_url: Some("http://127.0.0.1:9".to_owned()),
+        ..Default::default()
+    };
+    let client = Client::new(options.clone(), ReqwestTransport::default()).unwrap();
+    let conversations = client
+        .conversations(
+            "me",
+            &ConversationsOptions {
+                platform: Some(Platform::Messenger),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let messages = client.messages("t_1", &MessagesOptions::default()).unwrap();
+    let sync = client
+        .sync_inbox(
+            "me",
+            &SyncOptions {
+                platform: Some(Platform::Instagram),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let shown = [
+        format!("{options:?}"),
+        format!("{options:#?}"),
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{conversations:?}"),
+        format!("{messages:#?}"),
+        format!("{sync:?}"),
+        format!("{proof:?}"),
+        format!("{:?}", Secret::new(TOKEN)),
+        format!("{}", Secret::new(TOKEN)),
+    ];
+    for text in shown {
+        assert!(!text.contains("distinctive-token"), "token printed: {text}");
+        assert!(!text.contains(&proof.proof), "proof printed: {text}");
+        assert!(!text.contains("app-secret"), "secret printed: {text}");
+    }
 }

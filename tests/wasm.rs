@@ -31,7 +31,7 @@ fn sim_url() -> &'static str {
 
 fn client() -> Client<FetchTransport> {
     let options = ClientOptions {
-        access_token: PAGE_TOKEN.to_owned(),
+        access_token: PAGE_TOKEN.into(),
         base_url: Some(sim_url().to_owned()),
         requests_per_second: Some(0.0),
         ..ClientOptions::default()

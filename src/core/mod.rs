@@ -13,6 +13,7 @@ pub mod proof;
 pub mod request;
 pub mod retry;
 pub mod schema;
+pub mod secret;
 pub mod sync;
 pub mod time;
 pub mod usage;

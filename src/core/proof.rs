@@ -5,12 +5,23 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Sent with every request when configured. `Debug` hides the proof: with the token it
+/// authenticates calls for five minutes.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct AppSecretProof {
     pub proof: String,
     /// Unix seconds, sent as `appsecret_time`.
     pub time: i64,
+}
+
+impl std::fmt::Debug for AppSecretProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppSecretProof")
+            .field("proof", &"[redacted]")
+            .field("time", &self.time)
+            .finish()
+    }
 }
 
 /// What the time-stamped proof signs.

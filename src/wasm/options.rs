@@ -184,7 +184,8 @@ impl<'a> JsOptions<'a> {
         Ok(ClientOptions {
             access_token: self
                 .string("accessToken")?
-                .ok_or_else(|| self.bad("accessToken", "a string"))?,
+                .ok_or_else(|| self.bad("accessToken", "a string"))?
+                .into(),
             api_version: self.string("apiVersion")?,
             base_url: self.string("baseUrl")?,
             app_secret_proof: proof,

@@ -63,7 +63,7 @@ impl Transport for TestTransport {
 pub fn client(base_url: &str, token: &str, seed: u64) -> Client<TestTransport> {
     Client::new(
         ClientOptions {
-            access_token: token.to_owned(),
+            access_token: token.into(),
             base_url: Some(base_url.to_owned()),
             requests_per_second: Some(0.0),
             max_retries: Some(6),
