@@ -4,7 +4,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! let sim = graph_sim::spawn(graph_sim::Config { rate: 0.0, ..Default::default() }).await?;
+//! let mut config = graph_sim::Config::default();
+//! config.settings.rate = 0.0; // rate limits off
+//! let sim = graph_sim::spawn(config).await?;
 //! let url = format!("{}/v26.0/me/conversations?platform=messenger", sim.base_url());
 //! // ... GET `url` with `Authorization: Bearer sim-page-token`
 //! # Ok(()) }

@@ -9,9 +9,7 @@ use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let port = cli.port;
-    let config = cli.into_config();
+    let Cli { port, config } = Cli::parse();
     if let Err(e) = config.validate() {
         eprintln!("graph-sim: {e}");
         return ExitCode::from(2);

@@ -297,15 +297,12 @@ async fn serves_static_files_for_the_demo_without_faults() {
     std::fs::write(dir.join("pkg/app.js"), "export {}").unwrap();
     std::fs::write(dir.join("pkg/lib.mjs"), "export {}").unwrap();
     std::fs::write(dir.join("pkg/lib_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let sim = Sim::start(Config {
+    let mut config = Config {
         www: Some(dir.clone()),
-        faults: graph_sim::Faults {
-            drop: 1.0,
-            ..Default::default()
-        },
         ..fast()
-    })
-    .await;
+    };
+    config.settings.faults.drop = 1.0;
+    let sim = Sim::start(config).await;
     for (path, ct) in [
         ("/", "text/html; charset=utf-8"),
         ("/pkg/app.js", "text/javascript"),
