@@ -335,6 +335,7 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
     let help = String::from_utf8(help.stdout).unwrap();
     for flag in [
         "--port",
+        "--ready-file",
         "--seed",
         "--www",
         "--log",
@@ -357,8 +358,11 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
         assert!(help.contains(flag), "--help mentions {flag}");
     }
 
+    let ready = temp_dir("ready").join("address");
     let mut child = Command::new(exe)
         .args(["--port", "0", "--seed", "42", "--messages", "3..5"])
+        .arg("--ready-file")
+        .arg(&ready)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -398,6 +402,7 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
         "{base}"
     );
     assert!(body.unwrap().contains("sim-page-token"));
+    assert_eq!(std::fs::read_to_string(&ready).unwrap(), base);
 
     let bad = Command::new(exe)
         .args(["--messages", "9..2"])
