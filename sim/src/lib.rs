@@ -19,15 +19,19 @@ mod config;
 mod control;
 mod data;
 mod errors;
+mod execute;
 mod faults;
 mod fields;
-mod graph;
 mod ids;
 mod json;
 mod log;
+mod params;
+mod pipeline;
 mod query;
 mod ratelimit;
 mod render;
+mod reply;
+mod route;
 mod server;
 mod state;
 mod store;
@@ -44,7 +48,7 @@ pub use config::{Config, Faults, Settings};
 pub use data::{
     ANCHOR, IGSID_BASE, IG_ID, IG_TOKEN, IG_USERNAME, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
 };
-pub use graph::DEFAULT_VERSION;
+pub use pipeline::DEFAULT_VERSION;
 
 /// The `appsecret_proof` a client sends: hex HMAC-SHA256 keyed with the app secret over the
 /// token, or over `token|time` when sent with `appsecret_time=time`.
