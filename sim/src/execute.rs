@@ -1,13 +1,15 @@
 //! Answers a resolved target: an account, a thread or a message, or a page of a list.
 
+use crate::catalogue::{Node, DEFAULT_MESSAGE, DEFAULT_THREAD};
 use crate::config::Settings;
 use crate::data::{Account, Folder};
 use crate::errors::GraphError;
 use crate::ids::{Inbox, ThreadRef};
 use crate::json::{Json, Obj};
+use crate::paging::{message_scope, Cursor, LinkTo, Page};
 use crate::params::{check_reduce, cursor_param, fields_param, limit_param};
 use crate::query::Query;
-use crate::render::{self, Cursor, Cx, LinkTo, Node, Page};
+use crate::render::Cx;
 use crate::route::Target;
 use crate::store::{Pos, ThreadView};
 
@@ -23,19 +25,19 @@ pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, 
         }
         Target::Conversations(_, inbox) => list_conversations(cx, inbox, q, s),
         Target::Thread(t) => {
-            let f = fields_param(q, render::DEFAULT_THREAD, Node::Thread)?;
+            let f = fields_param(q, DEFAULT_THREAD, Node::Thread)?;
             check_reduce(1, &f, s)?;
             cx.thread(&cx.overlay.view(cx.ds, t), &f)
         }
         Target::Messages(t) => {
-            let f = fields_param(q, render::DEFAULT_MESSAGE, Node::Message)?;
+            let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
             let limit = limit_param(q, s.max_limit)?;
-            let scope = render::message_scope(t);
+            let scope = message_scope(t);
             let cursor = cursor_param(q, |c| cx.ds.codec.parse_cursor(scope, c).map(|(_, k)| k))?;
             cx.messages(&cx.overlay.view(cx.ds, t), limit, cursor, &f, LinkTo::Same)
         }
         Target::Message(m) => {
-            let f = fields_param(q, render::DEFAULT_MESSAGE, Node::Message)?;
+            let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
             cx.message_json(&cx.overlay.view(cx.ds, m.thread), m.index, &f, false)
         }
     }
@@ -46,7 +48,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
     let default: &[&str] = if user_id.is_some() {
         &["id"]
     } else {
-        render::DEFAULT_THREAD
+        DEFAULT_THREAD
     };
     let f = fields_param(q, default, Node::Thread)?;
     let folder = match q.get("folder").filter(|f| !f.is_empty()) {

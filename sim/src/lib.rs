@@ -13,6 +13,7 @@
 //! ```
 
 mod auth;
+mod catalogue;
 pub mod cli;
 mod clock;
 mod config;
@@ -25,6 +26,7 @@ mod fields;
 mod ids;
 mod json;
 mod log;
+mod paging;
 mod params;
 mod pipeline;
 mod query;
@@ -43,6 +45,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use catalogue::known_fields;
 pub use clock::Clock;
 pub use config::{Config, Faults, Settings};
 pub use data::{

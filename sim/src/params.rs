@@ -1,11 +1,12 @@
 //! The query parameters the Graph reads share: `fields`, `limit`, `after` / `before`, and the
 //! reduce-the-amount-of-data check they add up to.
 
+use crate::catalogue::{self, Node};
 use crate::config::Settings;
 use crate::errors::GraphError;
 use crate::fields::{self, Field};
+use crate::paging::{Cursor, DEFAULT_LIMIT};
 use crate::query::Query;
-use crate::render::{self, Cursor, Node};
 
 pub fn fields_param(q: &Query, default: &[&str], node: Node) -> Result<Vec<Field>, GraphError> {
     let parsed = match q.get("fields") {
@@ -17,13 +18,13 @@ pub fn fields_param(q: &Query, default: &[&str], node: Node) -> Result<Vec<Field
     } else {
         parsed
     };
-    render::validate(&fields, node)?;
+    catalogue::validate(&fields, node)?;
     Ok(fields)
 }
 
 pub fn limit_param(q: &Query, max: u32) -> Result<u32, GraphError> {
     match q.get("limit").map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(render::DEFAULT_LIMIT.min(max)),
+        None => Ok(DEFAULT_LIMIT.min(max)),
         Some(s) => match s.parse::<u64>() {
             Ok(n) if n > 0 => Ok(n.min(u64::from(max)) as u32),
             _ => Err(GraphError::invalid_param(format!(
@@ -55,7 +56,7 @@ pub fn check_reduce(outer: u32, fields: &[Field], s: &Settings) -> Result<(), Gr
     let nested = fields
         .iter()
         .find(|f| f.name == "messages")
-        .map(|f| f.limit.unwrap_or(render::DEFAULT_LIMIT).min(s.max_limit));
+        .map(|f| f.limit.unwrap_or(DEFAULT_LIMIT).min(s.max_limit));
     match nested {
         Some(n) if u64::from(outer) * u64::from(n) > s.reduce_data_threshold => {
             Err(GraphError::reduce_data())

@@ -4,16 +4,18 @@
 use axum::http::Method;
 
 use crate::auth;
+use crate::catalogue::Node;
 use crate::config::Settings;
 use crate::data::Account;
 use crate::errors::GraphError;
 use crate::execute::execute;
 use crate::ids::{Inbox, MessageRef, ThreadRef};
 use crate::json::Obj;
+use crate::paging::Links;
 use crate::pipeline::GraphRequest;
 use crate::query::Query;
 use crate::ratelimit::{BucketKey, Usage};
-use crate::render::{Cx, Links, Node};
+use crate::render::Cx;
 use crate::state::Sim;
 use crate::store::Overlay;
 
