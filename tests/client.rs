@@ -256,7 +256,7 @@ async fn fast_and_normalising_paths_agree() {
 async fn reqwest_transport_in_real_time() {
     use graph_conversations::{Client, ClientOptions, ReqwestTransport};
 
-    let sim = sim(|c| c.faults.slow_ms = 2_000).await;
+    let sim = sim(|c| c.settings.faults.slow_ms = 2_000).await;
     let options = ClientOptions {
         access_token: PAGE_TOKEN.into(),
         base_url: Some(sim.base_url()),

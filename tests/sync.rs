@@ -146,15 +146,15 @@ async fn faults_over_twenty_seeds_change_nothing() {
         let clean = sim(shape).await;
         let faulty = sim(|c| {
             shape(c);
-            c.reduce_data_threshold = 2_000;
-            c.faults.transient = 0.08;
-            c.faults.throttle = 0.05;
-            c.faults.throttle_burst = 2;
-            c.faults.malformed = 0.05;
-            c.faults.truncated = 0.05;
-            c.faults.drop = 0.03;
-            c.faults.slow = 0.05;
-            c.faults.slow_ms = 15;
+            c.settings.reduce_data_threshold = 2_000;
+            c.settings.faults.transient = 0.08;
+            c.settings.faults.throttle = 0.05;
+            c.settings.faults.throttle_burst = 2;
+            c.settings.faults.malformed = 0.05;
+            c.settings.faults.truncated = 0.05;
+            c.settings.faults.drop = 0.03;
+            c.settings.faults.slow = 0.05;
+            c.settings.faults.slow_ms = 15;
         })
         .await;
         let o = options(Platform::Instagram);
@@ -179,8 +179,8 @@ async fn aborting_anywhere_and_resuming_yields_the_exact_set() {
         c.seed = 11;
         c.messenger_threads = 260;
         c.messages = 1..=70;
-        c.faults.transient = 0.05;
-        c.faults.malformed = 0.03;
+        c.settings.faults.transient = 0.05;
+        c.settings.faults.malformed = 0.03;
     })
     .await;
     let base = sim.base_url();
@@ -328,7 +328,7 @@ async fn reduce_data_shrinks_the_page_and_nothing_is_lost() {
     let sim = sim(|c| {
         c.seed = 4;
         c.messenger_threads = 90;
-        c.reduce_data_threshold = 600;
+        c.settings.reduce_data_threshold = 600;
     })
     .await;
     let base = sim.base_url();

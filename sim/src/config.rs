@@ -1,63 +1,173 @@
-//! Start-up configuration and the settings that can change at runtime (`/__sim/config`).
+//! Start-up configuration and the settings that can change at runtime (`/__sim/config`). Each
+//! setting is declared once, here: its flag, its default and its documentation.
 
 use std::io;
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
+use clap::{Args, Command, FromArgMatches};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::data;
 
-/// Everything the simulator can be told at start-up. Build it with struct-update syntax:
-/// `Config { rate: 0.0, ..Config::default() }`.
-#[derive(Debug, Clone)]
+/// Everything the simulator can be told at start-up; the `graph-sim` flags parse straight into
+/// it. Build it with struct-update syntax:
+/// `Config { seed: 7, ..Config::default() }`.
+#[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Makes all data, IDs, trace IDs and injected faults deterministic.
+    /// Seed for all data, IDs and injected faults: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Also serve static files from this folder at `/`.
+
+    /// Also serve static files from DIR at / (for the demo).
+    #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
-    /// Append one JSON line per Graph request to this file.
+
+    /// Append one JSON line per Graph request to FILE (parameter names only, never tokens).
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
-    /// When set, every Graph call needs a valid `appsecret_proof`.
+
+    /// Require a valid appsecret_proof (HMAC-SHA256 of the token, keyed with SECRET).
+    #[arg(long, value_name = "SECRET")]
     pub app_secret: Option<String>,
-    pub page_token: String,
-    pub ig_token: String,
+
+    /// Threads in the Page's Messenger inbox.
+    #[arg(long, value_name = "N", default_value_t = 120)]
     pub messenger_threads: u32,
+
+    /// Threads in the Instagram inbox.
+    #[arg(long, value_name = "N", default_value_t = 80)]
     pub instagram_threads: u32,
-    /// Seeded messages per thread.
+
+    /// Seeded messages per thread: MIN..MAX or N.
+    #[arg(long, value_name = "MIN..MAX", default_value = "1..45", value_parser = parse_range)]
     pub messages: RangeInclusive<u32>,
-    /// How many of a thread's newest messages have details; older ones read as deleted.
+
+    /// How many of a thread's newest messages have details (older ones read as deleted).
+    #[arg(long, value_name = "N", default_value_t = 20)]
     pub detail_window: u32,
-    pub rate: f64,
-    pub buc_mode: bool,
-    pub max_limit: u32,
-    pub reduce_data_threshold: u64,
-    pub faults: Faults,
+
+    /// Access token of the Page.
+    #[arg(long, value_name = "TOKEN", default_value = data::PAGE_TOKEN)]
+    pub page_token: String,
+
+    /// Access token of the Instagram account.
+    #[arg(long, value_name = "TOKEN", default_value = data::IG_TOKEN)]
+    pub ig_token: String,
+
+    #[command(flatten)]
+    pub settings: Settings,
+
+    /// Not a flag: tests hand in a manual clock.
+    #[arg(skip = Clock::system())]
     pub clock: Clock,
+}
+
+/// The settings `/__sim/config` can read and change while the simulator runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Args)]
+pub struct Settings {
+    /// Calls per second per account inbox (token bucket, capacity = rate); 0 turns limits off.
+    #[arg(long, value_name = "N", default_value_t = 2.0)]
+    pub rate: f64,
+
+    /// Answer throttling with Messenger's business-use-case error 80006 instead of 613.
+    #[arg(long)]
+    pub buc_mode: bool,
+
+    /// Largest page size; larger `limit` values are clamped to it.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_limit: u32,
+
+    /// `limit` × nested `messages` limit above N answers error 1 "reduce the amount of data".
+    #[arg(long, value_name = "N", default_value_t = 5_000)]
+    pub reduce_data_threshold: u64,
+
+    #[command(flatten)]
+    pub faults: Faults,
+}
+
+/// Fault rates, each the probability (0..=1) that a Graph request gets that fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Args)]
+pub struct Faults {
+    /// Share of calls answered with a transient error (HTTP 500 code 2, or a bare 503).
+    #[arg(long = "fault-transient", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub transient: f64,
+
+    /// Share of calls that start a throttle burst (see --throttle-burst).
+    #[arg(long = "fault-throttle", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub throttle: f64,
+
+    /// Consecutive rate-limit answers in one throttle burst.
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub throttle_burst: u32,
+
+    /// Share of successful calls answered with HTTP 200 and a body that is not JSON.
+    #[arg(long = "fault-malformed", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub malformed: f64,
+
+    /// Share of successful calls whose JSON body is cut short.
+    #[arg(long = "fault-truncated", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub truncated: f64,
+
+    /// Share of calls delayed by --slow-ms.
+    #[arg(long = "fault-slow", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub slow: f64,
+
+    /// Delay of a slow call, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 2_000)]
+    pub slow_ms: u64,
+
+    /// Share of calls whose connection is closed without an answer or mid-body.
+    #[arg(long = "fault-drop", value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    pub drop: f64,
+}
+
+/// What the flags give when none is passed, so a default is written only on its flag.
+fn flag_defaults<T: Args + FromArgMatches>() -> T {
+    let matches = T::augment_args(Command::new("graph-sim"))
+        .try_get_matches_from(["graph-sim"])
+        .and_then(|m| T::from_arg_matches(&m));
+    matches.expect("every flag has a default")
 }
 
 impl Default for Config {
     fn default() -> Self {
-        let s = Settings::default();
-        Self {
-            seed: 42,
-            www: None,
-            log: None,
-            app_secret: None,
-            page_token: data::PAGE_TOKEN.to_owned(),
-            ig_token: data::IG_TOKEN.to_owned(),
-            messenger_threads: 120,
-            instagram_threads: 80,
-            messages: 1..=45,
-            detail_window: 20,
-            rate: s.rate,
-            buc_mode: s.buc_mode,
-            max_limit: s.max_limit,
-            reduce_data_threshold: s.reduce_data_threshold,
-            faults: s.faults,
-            clock: Clock::system(),
+        flag_defaults()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        flag_defaults()
+    }
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        flag_defaults()
+    }
+}
+
+fn parse_range(s: &str) -> Result<RangeInclusive<u32>, String> {
+    let num = |t: &str| {
+        t.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("expected N or MIN..MAX, got {s:?}"))
+    };
+    match s.split_once("..") {
+        Some((lo, hi)) => {
+            let hi = hi.strip_prefix('=').unwrap_or(hi);
+            Ok(num(lo)?..=num(hi)?)
         }
+        None => num(s).map(|n| n..=n),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("expected a number from 0 to 1, got {s:?}")),
     }
 }
 
@@ -65,16 +175,6 @@ pub const MAX_THREADS: u32 = 10_000_000;
 pub const MAX_MESSAGES: u32 = 1_000_000;
 
 impl Config {
-    pub fn settings(&self) -> Settings {
-        Settings {
-            rate: self.rate,
-            buc_mode: self.buc_mode,
-            max_limit: self.max_limit,
-            reduce_data_threshold: self.reduce_data_threshold,
-            faults: self.faults.clone(),
-        }
-    }
-
     pub fn validate(&self) -> io::Result<()> {
         let bad = |msg: String| Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         let (lo, hi) = (*self.messages.start(), *self.messages.end());
@@ -97,62 +197,7 @@ impl Config {
         {
             return bad("the two account tokens must be non-empty and different".into());
         }
-        self.settings().validate().or_else(bad)
-    }
-}
-
-/// The settings `/__sim/config` can read and change while the simulator runs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Settings {
-    /// Calls per second per account inbox (token bucket with capacity = rate); 0 turns it off.
-    pub rate: f64,
-    /// Answer throttling with Messenger's business-use-case error 80006 instead of 613.
-    pub buc_mode: bool,
-    /// `limit` values above this are silently clamped.
-    pub max_limit: u32,
-    /// `limit` × nested `messages` limit above this answers error 1 "reduce the amount of data".
-    pub reduce_data_threshold: u64,
-    pub faults: Faults,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            rate: 2.0,
-            buc_mode: false,
-            max_limit: 100,
-            reduce_data_threshold: 5_000,
-            faults: Faults::default(),
-        }
-    }
-}
-
-/// Fault rates, each the probability (0..=1) that a Graph request gets that fault.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Faults {
-    pub transient: f64,
-    pub throttle: f64,
-    /// How many consecutive calls a throttle burst answers with a rate-limit error.
-    pub throttle_burst: u32,
-    pub malformed: f64,
-    pub truncated: f64,
-    pub slow: f64,
-    pub slow_ms: u64,
-    pub drop: f64,
-}
-
-impl Default for Faults {
-    fn default() -> Self {
-        Self {
-            transient: 0.0,
-            throttle: 0.0,
-            throttle_burst: 3,
-            malformed: 0.0,
-            truncated: 0.0,
-            slow: 0.0,
-            slow_ms: 2_000,
-            drop: 0.0,
-        }
+        self.settings.validate().or_else(bad)
     }
 }
 
@@ -235,4 +280,30 @@ pub struct FaultsPatch {
     pub slow: Option<f64>,
     pub slow_ms: Option<u64>,
     pub drop: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_come_from_the_flags() {
+        let d = Config::default();
+        assert_eq!(
+            (d.seed, d.messages.clone(), d.page_token.as_str()),
+            (42, 1..=45, data::PAGE_TOKEN)
+        );
+        assert_eq!(d.settings, Settings::default());
+        assert_eq!(d.settings.faults, Faults::default());
+        assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn parses_ranges_and_fault_rates() {
+        assert_eq!(parse_range("5"), Ok(5..=5));
+        assert_eq!(parse_range("2..=9"), Ok(2..=9));
+        assert!(parse_range("x..9").is_err());
+        assert_eq!(parse_rate("1"), Ok(1.0));
+        assert!(parse_rate("1.5").is_err());
+    }
 }

@@ -4,28 +4,36 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! let sim = graph_sim::spawn(graph_sim::Config { rate: 0.0, ..Default::default() }).await?;
+//! let mut config = graph_sim::Config::default();
+//! config.settings.rate = 0.0; // rate limits off
+//! let sim = graph_sim::spawn(config).await?;
 //! let url = format!("{}/v26.0/me/conversations?platform=messenger", sim.base_url());
 //! // ... GET `url` with `Authorization: Bearer sim-page-token`
 //! # Ok(()) }
 //! ```
 
 mod auth;
+mod catalogue;
 pub mod cli;
 mod clock;
 mod config;
 mod control;
 mod data;
 mod errors;
+mod execute;
 mod faults;
 mod fields;
-mod graph;
 mod ids;
 mod json;
 mod log;
+mod paging;
+mod params;
+mod pipeline;
 mod query;
 mod ratelimit;
 mod render;
+mod reply;
+mod route;
 mod server;
 mod state;
 mod store;
@@ -37,12 +45,13 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use catalogue::known_fields;
 pub use clock::Clock;
 pub use config::{Config, Faults, Settings};
 pub use data::{
     ANCHOR, IGSID_BASE, IG_ID, IG_TOKEN, IG_USERNAME, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
 };
-pub use graph::DEFAULT_VERSION;
+pub use pipeline::DEFAULT_VERSION;
 
 /// The `appsecret_proof` a client sends: hex HMAC-SHA256 keyed with the app secret over the
 /// token, or over `token|time` when sent with `appsecret_time=time`.

@@ -9,9 +9,11 @@ use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let port = cli.port;
-    let config = cli.into_config();
+    let Cli {
+        port,
+        ready_file,
+        config,
+    } = Cli::parse();
     if let Err(e) = config.validate() {
         eprintln!("graph-sim: {e}");
         return ExitCode::from(2);
@@ -30,6 +32,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &ready_file {
+        if let Err(e) = graph_sim::cli::write_ready_file(path, addr) {
+            eprintln!("graph-sim: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     // Tests start the simulator with --port 0 and read this line to find it.
     println!("listening on http://{addr}");
     let _ = std::io::stdout().flush();

@@ -20,7 +20,8 @@ use tokio::task::JoinSet;
 use tower_service::Service;
 
 use crate::control;
-use crate::graph::{self, DropConnection};
+use crate::pipeline;
+use crate::reply::DropConnection;
 use crate::state::Sim;
 
 pub fn router(sim: Arc<Sim>) -> Router {
@@ -41,7 +42,7 @@ async fn fallback(State(sim): State<Arc<Sim>>, req: Request) -> Response {
             return file;
         }
     }
-    graph::handle(State(sim), req).await
+    pipeline::handle(State(sim), req).await
 }
 
 /// Graph answers every origin, and browsers may read the usage and trace headers.

@@ -70,7 +70,7 @@ impl Sim {
                 (*config.messages.start(), *config.messages.end()),
             ),
             detail_window: config.detail_window,
-            settings: Mutex::new(config.settings()),
+            settings: Mutex::new(config.settings),
             tokens: [
                 (config.page_token, Account::Page),
                 (config.ig_token, Account::Instagram),

@@ -297,15 +297,12 @@ async fn serves_static_files_for_the_demo_without_faults() {
     std::fs::write(dir.join("pkg/app.js"), "export {}").unwrap();
     std::fs::write(dir.join("pkg/lib.mjs"), "export {}").unwrap();
     std::fs::write(dir.join("pkg/lib_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    let sim = Sim::start(Config {
+    let mut config = Config {
         www: Some(dir.clone()),
-        faults: graph_sim::Faults {
-            drop: 1.0,
-            ..Default::default()
-        },
         ..fast()
-    })
-    .await;
+    };
+    config.settings.faults.drop = 1.0;
+    let sim = Sim::start(config).await;
     for (path, ct) in [
         ("/", "text/html; charset=utf-8"),
         ("/pkg/app.js", "text/javascript"),
@@ -338,6 +335,7 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
     let help = String::from_utf8(help.stdout).unwrap();
     for flag in [
         "--port",
+        "--ready-file",
         "--seed",
         "--www",
         "--log",
@@ -360,8 +358,11 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
         assert!(help.contains(flag), "--help mentions {flag}");
     }
 
+    let ready = temp_dir("ready").join("address");
     let mut child = Command::new(exe)
         .args(["--port", "0", "--seed", "42", "--messages", "3..5"])
+        .arg("--ready-file")
+        .arg(&ready)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -401,6 +402,7 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
         "{base}"
     );
     assert!(body.unwrap().contains("sim-page-token"));
+    assert_eq!(std::fs::read_to_string(&ready).unwrap(), base);
 
     let bad = Command::new(exe)
         .args(["--messages", "9..2"])

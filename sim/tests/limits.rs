@@ -85,13 +85,10 @@ async fn two_calls_per_second_per_account_inbox_then_613() {
 
 #[tokio::test]
 async fn business_use_case_mode_answers_80006_and_reports_minutes_to_regain() {
-    let (_clock, config) = manual();
-    let sim = Sim::start(Config {
-        buc_mode: true,
-        rate: 0.004,
-        ..config
-    })
-    .await;
+    let (_clock, mut config) = manual();
+    config.settings.buc_mode = true;
+    config.settings.rate = 0.004;
+    let sim = Sim::start(config).await;
     assert_eq!(sim.get("/me/conversations").await.status, 200);
     let r = sim.get("/me/conversations").await;
     assert_eq!(r.status, 400);
@@ -110,7 +107,9 @@ async fn business_use_case_mode_answers_80006_and_reports_minutes_to_regain() {
 }
 
 async fn with_faults(faults: Faults) -> Sim {
-    Sim::start(Config { faults, ..fast() }).await
+    let mut config = fast();
+    config.settings.faults = faults;
+    Sim::start(config).await
 }
 
 #[tokio::test]
@@ -263,12 +262,9 @@ async fn dropped_connections_fail_the_request_but_not_the_server() {
 
 /// Statuses and bodies of a fixed request sequence, with the base URL masked.
 async fn transcript(seed: u64, faults: Faults) -> Vec<(u16, String)> {
-    let sim = Sim::start(Config {
-        seed,
-        faults,
-        ..fast()
-    })
-    .await;
+    let mut config = Config { seed, ..fast() };
+    config.settings.faults = faults;
+    let sim = Sim::start(config).await;
     let mut out = Vec::new();
     let mut path = "/v26.0/me/conversations?fields=participants,snippet,messages.limit(5){id,message,from,attachments}&limit=40".to_owned();
     for _ in 0..3 {

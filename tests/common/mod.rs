@@ -76,10 +76,8 @@ pub fn client(base_url: &str, token: &str, seed: u64) -> Client<TestTransport> {
 
 /// A simulator with rate limits off and the given changes.
 pub async fn sim(change: impl FnOnce(&mut graph_sim::Config)) -> graph_sim::SimHandle {
-    let mut config = graph_sim::Config {
-        rate: 0.0,
-        ..Default::default()
-    };
+    let mut config = graph_sim::Config::default();
+    config.settings.rate = 0.0;
     change(&mut config);
     graph_sim::spawn(config).await.expect("graph-sim starts")
 }

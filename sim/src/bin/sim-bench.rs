@@ -120,11 +120,9 @@ async fn main() -> Result<(), Failure> {
             .trim_end_matches('/')
             .parse()?,
         None => {
-            let sim = graph_sim::spawn(graph_sim::Config {
-                rate: 0.0,
-                ..Default::default()
-            })
-            .await?;
+            let mut config = graph_sim::Config::default();
+            config.settings.rate = 0.0;
+            let sim = graph_sim::spawn(config).await?;
             let addr = sim.addr();
             _sim = Some(sim);
             addr

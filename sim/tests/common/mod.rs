@@ -12,10 +12,9 @@ pub const IG_TOKEN: &str = graph_sim::IG_TOKEN;
 
 /// Rate limits off: most tests are about something else.
 pub fn fast() -> Config {
-    Config {
-        rate: 0.0,
-        ..Config::default()
-    }
+    let mut config = Config::default();
+    config.settings.rate = 0.0;
+    config
 }
 
 pub struct Resp {

@@ -1,0 +1,131 @@
+//! Answers a resolved target: an account, a thread or a message, or a page of a list.
+
+use crate::catalogue::{Node, DEFAULT_MESSAGE, DEFAULT_THREAD};
+use crate::config::Settings;
+use crate::data::{Account, Folder};
+use crate::errors::GraphError;
+use crate::ids::{Inbox, ThreadRef};
+use crate::json::{Json, Obj};
+use crate::paging::{message_scope, Cursor, LinkTo, Page};
+use crate::params::{check_reduce, cursor_param, fields_param, limit_param};
+use crate::query::Query;
+use crate::render::Cx;
+use crate::route::Target;
+use crate::store::{Pos, ThreadView};
+
+pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, GraphError> {
+    match target {
+        Target::Account(a) => {
+            let default: &[&str] = match a {
+                Account::Page => &["id", "name"],
+                Account::Instagram => &["id", "username"],
+            };
+            let f = fields_param(q, default, Node::Account(a))?;
+            Ok(cx.account(a, &f))
+        }
+        Target::Conversations(_, inbox) => list_conversations(cx, inbox, q, s),
+        Target::Thread(t) => {
+            let f = fields_param(q, DEFAULT_THREAD, Node::Thread)?;
+            check_reduce(1, &f, s)?;
+            cx.thread(&cx.overlay.view(cx.ds, t), &f)
+        }
+        Target::Messages(t) => {
+            let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
+            let limit = limit_param(q, s.max_limit)?;
+            let scope = message_scope(t);
+            let cursor = cursor_param(q, |c| cx.ds.codec.parse_cursor(scope, c).map(|(_, k)| k))?;
+            cx.messages(&cx.overlay.view(cx.ds, t), limit, cursor, &f, LinkTo::Same)
+        }
+        Target::Message(m) => {
+            let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
+            cx.message_json(&cx.overlay.view(cx.ds, m.thread), m.index, &f, false)
+        }
+    }
+}
+
+fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<Obj, GraphError> {
+    let user_id = q.get("user_id").filter(|u| !u.is_empty());
+    let default: &[&str] = if user_id.is_some() {
+        &["id"]
+    } else {
+        DEFAULT_THREAD
+    };
+    let f = fields_param(q, default, Node::Thread)?;
+    let folder = match q.get("folder").filter(|f| !f.is_empty()) {
+        None => None,
+        Some(name) => Some(Folder::parse(name).ok_or_else(|| {
+            GraphError::invalid_param(format!(
+                "Param folder must be one of {{INBOX, OTHER, PAGE_DONE, PENDING, SPAM}} - got \"{name}\""
+            ))
+        })?),
+    };
+    let limit = limit_param(q, s.max_limit)?;
+    let (ds, overlay) = (cx.ds, cx.overlay);
+    let visible = |t: ThreadRef| {
+        let v = overlay.view(ds, t);
+        (v.listed() && folder.is_none_or(|f| v.base.folder == f)).then_some(v)
+    };
+
+    if let Some(uid) = user_id {
+        check_reduce(1, &f, s)?;
+        let data = match ds.find_customer(inbox, uid).and_then(visible) {
+            Some(v) => vec![Json::Obj(cx.thread(&v, &f)?)],
+            None => Vec::new(),
+        };
+        return Ok(Obj::new().with("data", Json::Arr(data)));
+    }
+
+    check_reduce(limit, &f, s)?;
+    let scope = inbox.slot() as u64;
+    let cursor = cursor_param(q, |c| {
+        ds.codec
+            .parse_cursor(scope, c)
+            .map(|(time, index)| Pos::new(time, index))
+    })?;
+    let take = limit as usize + 1;
+    let (items, dir): (Vec<ThreadView>, _) = match cursor {
+        Cursor::First => (
+            overlay
+                .below(ds, inbox, None)
+                .filter_map(visible)
+                .take(take)
+                .collect(),
+            Cursor::First,
+        ),
+        Cursor::After(p) => (
+            overlay
+                .below(ds, inbox, Some(p))
+                .filter_map(visible)
+                .take(take)
+                .collect(),
+            Cursor::After(()),
+        ),
+        Cursor::Before(p) => (
+            overlay
+                .above(ds, inbox, p)
+                .filter_map(visible)
+                .take(take)
+                .collect(),
+            Cursor::Before(()),
+        ),
+    };
+    let page = Page::collect(dir, limit, items, |items| match dir {
+        Cursor::Before(()) => items.last().is_some_and(|v| {
+            overlay
+                .below(ds, inbox, Some(v.pos()))
+                .any(|t| visible(t).is_some())
+        }),
+        _ => items.first().is_some_and(|v| {
+            overlay
+                .above(ds, inbox, v.pos())
+                .any(|t| visible(t).is_some())
+        }),
+    });
+    page.render(
+        cx.links,
+        limit,
+        LinkTo::Same,
+        |v| ds.codec.cursor(scope, v.pos().time, v.pos().index()),
+        |v| cx.thread(&v, &f).map(Json::Obj),
+    )
+}
