@@ -128,7 +128,7 @@ export function defineApi(defaultLoader) {
   return { ConversationsClient, computeAppSecretProof, initWasm };
 }
 
-// The public list type (AsyncIterable with .pages() and .toArray()) over the wasm ItemStream,
+// The public list type (AsyncIterable with .pages() and .toArray()) over the wasm PageStream,
 // which only knows nextPage(). The stream is opened on first use; calls are queued so
 // overlapping next() calls never fetch the same page twice.
 function lazyStream(open, signal) {

@@ -48,15 +48,16 @@ let types = generated
   .filter((line) => !line.includes("[Symbol.dispose]()"))
   .join("\n")
   .trimEnd() + "\n";
-// ItemStream is the glue's class behind Paginated<T>; no entry exports it, so declaring it would
-// let `import { ItemStream }` type-check and then fail to link.
-types = types.replace(/\n(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export class ItemStream \{[\s\S]*?\n\}\n/, "\n");
-if (/\bItemStream\b/.test(types)) throw new Error("types.d.ts still mentions ItemStream, which no entry exports");
-// wasm-bindgen cannot mark a JsValue parameter optional; these calls work without options.
-for (const method of ["getConversation", "getMessage", "listMessages", "messages"]) {
-  const pattern = new RegExp(`(\\n\\s+${method}\\(\\w+: string, options)(: )`);
-  if (!pattern.test(types)) throw new Error(`types.d.ts: ${method}(id, options) not found`);
-  types = types.replace(pattern, "$1?$2");
+// Every change to the public types shows up in review: the generated declarations must equal the
+// golden copy kept in the repository. After an intended change: UPDATE_GOLDEN=1 make pkg.
+const golden = join(root, "tests/golden/types.d.ts");
+if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, types);
+else if (readFileSync(golden, "utf8") !== types) {
+  writeFileSync(join(root, "target/types.d.ts.new"), types);
+  throw new Error(
+    "the public types changed: compare target/types.d.ts.new with tests/golden/types.d.ts; " +
+      "if the change is intended, run UPDATE_GOLDEN=1 make pkg and commit the golden file",
+  );
 }
 writeFileSync(join(pkg, "types.d.ts"), types);
 writeFileSync(

@@ -19,16 +19,19 @@ mod native;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub use crate::wasm::__test_support;
+#[cfg(target_arch = "wasm32")]
 pub use crate::wasm::{ConversationsClient, FetchTransport};
 
 pub use crate::client::{Client, ClientOptions, Paginated, TokenTransport, DEFAULT_API_VERSION};
 pub use crate::core::error::{ErrorKind, GraphApiError};
 pub use crate::core::models::*;
-pub use crate::core::proof::{app_secret_proof, AppSecretProof};
-pub use crate::core::request::{
+pub use crate::core::options::{
     ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
     ListMessagesOptions, MessagesOptions, Platform,
 };
+pub use crate::core::proof::{app_secret_proof, AppSecretProof};
 pub use crate::core::secret::Secret;
 pub use crate::core::usage::Usage;
 pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};

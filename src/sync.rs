@@ -11,11 +11,12 @@ use futures::future::{maybe_done, poll_fn, MaybeDone};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::client::{Client, ClientStats, Expect};
+use crate::client::{Client, ClientStats};
 use crate::core::error::{ErrorKind, GraphApiError};
 use crate::core::models::{Conversation, Message};
 use crate::core::models::{CONVERSATION, MESSAGE};
-use crate::core::request::Platform;
+use crate::core::operations::Expect;
+use crate::core::options::Platform;
 use crate::core::sync::{PendingThread, Recovery, SyncPlanner, SyncSettings};
 use crate::core::time::parse_graph_time;
 use crate::transport::Transport;

@@ -270,3 +270,103 @@ async fn js_class_rejects_with_an_error_of_the_right_kind() {
         .expect("the constructor throws without an accessToken");
     assert_eq!(error_kind(&e), "invalid_argument");
 }
+
+/// `value` as JSON through the engine, then through the JS option reader.
+fn read_back<O: graph_conversations::__test_support::FromJs>(json: Value) -> O {
+    use graph_conversations::__test_support::JsOptions;
+    let object = js_sys::JSON::parse(&json.to_string()).expect("valid JSON");
+    O::from_js(&JsOptions::new(&object, "options").expect("an object")).expect("readable")
+}
+
+/// Every options type, fully populated, serialised with its serde names (the names its
+/// TypeScript type has) and read back by the JS reader, comes back equal: a field the reader
+/// misses or misnames fails here instead of being silently ignored at run time.
+#[wasm_bindgen_test]
+fn the_js_option_reader_reads_every_field_of_every_options_type() {
+    use graph_conversations::{
+        AppSecretProof, ClientOptions, FindConversationOptions, ListMessagesOptions, SyncOptions,
+        TokenTransport,
+    };
+    use serde::Serialize;
+    use serde_json::json;
+
+    fn round_trip<O>(full: O)
+    where
+        O: graph_conversations::__test_support::FromJs + Serialize + PartialEq + std::fmt::Debug,
+    {
+        let json = serde_json::to_value(&full).unwrap();
+        assert_eq!(read_back::<O>(json), full);
+    }
+    let fields = Some(vec![
+        "participants".to_owned(),
+        "messages{message}".to_owned(),
+    ]);
+    round_trip(ListConversationsOptions {
+        platform: Some(Platform::Instagram),
+        user_id: Some("24000000000000001".into()),
+        folder: Some("page_done".into()),
+        limit: Some(7),
+        after: Some("QVFI-after".into()),
+        before: Some("QVFI-before".into()),
+        fields: fields.clone(),
+    });
+    round_trip(ConversationsOptions {
+        platform: Some(Platform::Messenger),
+        folder: Some("other".into()),
+        limit: Some(9),
+        fields: fields.clone(),
+    });
+    round_trip(FindConversationOptions {
+        platform: Some(Platform::Messenger),
+        user_id: "24000000000000002".into(),
+        fields: fields.clone(),
+    });
+    round_trip(GetOptions {
+        fields: fields.clone(),
+    });
+    round_trip(ListMessagesOptions {
+        limit: Some(3),
+        after: Some("a".into()),
+        before: Some("b".into()),
+        fields: fields.clone(),
+    });
+    round_trip(MessagesOptions {
+        limit: Some(4),
+        fields: fields.clone(),
+    });
+    round_trip(SyncOptions {
+        platform: Some(Platform::Instagram),
+        since: Some("2026-01-01T00:00:00+0000".into()),
+        details_per_conversation: Some(5),
+        concurrency: Some(3),
+        checkpoint: Some("opaque".into()),
+        page_size: Some(40),
+    });
+    round_trip(AppSecretProof {
+        proof: "ab12".into(),
+        time: 1_700_000_000,
+    });
+    // ClientOptions holds the token, so it is deliberately not Serialize: its JSON is written
+    // out here with the TypeScript names.
+    let read: ClientOptions = read_back(json!({
+        "accessToken": "token-1", "apiVersion": "v25.0", "baseUrl": "http://127.0.0.1:1",
+        "appSecretProof": {"proof": "ab12", "time": 1_700_000_000}, "maxRetries": 2,
+        "requestsPerSecond": 1.5, "timeoutMs": 1000, "tokenTransport": "query"
+    }));
+    assert_eq!(
+        read,
+        ClientOptions {
+            access_token: "token-1".into(),
+            api_version: Some("v25.0".into()),
+            base_url: Some("http://127.0.0.1:1".into()),
+            app_secret_proof: Some(AppSecretProof {
+                proof: "ab12".into(),
+                time: 1_700_000_000
+            }),
+            max_retries: Some(2),
+            requests_per_second: Some(1.5),
+            timeout_ms: Some(1000.0),
+            token_transport: Some(TokenTransport::Query),
+        }
+    );
+}

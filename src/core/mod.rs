@@ -7,6 +7,8 @@ pub mod fields;
 pub mod ids;
 pub mod idset;
 pub mod models;
+pub mod operations;
+pub mod options;
 pub mod pacing;
 pub mod paging;
 pub mod proof;

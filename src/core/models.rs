@@ -456,7 +456,7 @@ mod tests {
     /// object decodes with nothing left unparsed and serialises back unchanged.
     fn kinds_agree_with_types<T: GraphObject + Serialize + serde::de::DeserializeOwned>() {
         let body = sample(T::schema());
-        let typed: T = decode(body.clone()).expect(T::schema().object);
+        let typed: T = decode(body.clone()).unwrap_or_else(|| panic!("{}", T::schema().object));
         assert_eq!(
             serde_json::to_value(&typed).unwrap(),
             body,

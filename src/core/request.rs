@@ -1,116 +1,15 @@
 //! Request building: each operation's options become a path and a query, validated first, with
 //! no I/O. Serialising the query is the whole request; the transport only adds the host and auth.
-
-use serde::{Deserialize, Serialize};
+//! The builders take the node path (`/{id}`) that `core::operations` validated.
 
 use crate::core::error::GraphApiError;
 use crate::core::fields::{ensure_fields, parse_fields, Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
 use crate::core::models::MESSAGE;
-
-/// Which inbox of a Page to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub enum Platform {
-    Messenger,
-    Instagram,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Messenger => "messenger",
-            Platform::Instagram => "instagram",
-        }
-    }
-}
-
-/// `listConversations(pageId, options)`: one page of a Page's or Instagram account's threads.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct ListConversationsOptions {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
-    pub platform: Option<Platform>,
-    /// A PSID (Messenger) or IGSID (Instagram): only the thread with that person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// Graph field names, nested expansion allowed: `"messages.limit(20){id,message}"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
-
-/// `conversations(pageId, options)`: every thread, page after page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct ConversationsOptions {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
-    pub platform: Option<Platform>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folder: Option<String>,
-    /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
-
-/// `findConversation(pageId, options)`: the thread with one person, or `null`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct FindConversationOptions {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
-    pub platform: Option<Platform>,
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
-
-/// `getConversation(id, options)` and `getMessage(id, options)`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct GetOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
-
-/// `listMessages(conversationId, options)`: one page of a thread's messages, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct ListMessagesOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
-
-/// `messages(conversationId, options)`: every message of a thread, page after page.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct MessagesOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<String>>,
-}
+use crate::core::options::{
+    ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
+    ListMessagesOptions, MessagesOptions, Platform,
+};
 
 /// A GET against Graph, relative to `baseUrl/apiVersion`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,42 +146,45 @@ pub fn message_fields<'a>(
     Ok(FieldList(&parsed).to_string())
 }
 
-fn node_path(id: &str, what: &str) -> Result<String, GraphApiError> {
+/// `/{id}`, validated and escaped; `what` names the argument in errors (`"pageId"`).
+pub fn node_path(id: &str, what: &str) -> Result<String, GraphApiError> {
     Ok(format!("/{}", path_segment(validate_id(id, what)?)))
 }
 
-pub fn list_conversations(
-    page_id: &str,
-    o: &ListConversationsOptions,
-) -> Result<RequestSpec, GraphApiError> {
-    let platform = require_platform(o.platform)?;
-    if o.after.is_some() && o.before.is_some() {
+fn one_direction(after: &Option<String>, before: &Option<String>) -> Result<(), GraphApiError> {
+    if after.is_some() && before.is_some() {
         return Err(GraphApiError::invalid_argument(
             "pass either after or before, not both",
         ));
     }
+    Ok(())
+}
+
+/// `GET {node}/conversations`: one page of a Page's or Instagram account's threads.
+pub fn list_conversations(
+    node: &str,
+    o: &ListConversationsOptions,
+) -> Result<RequestSpec, GraphApiError> {
+    let platform = require_platform(o.platform)?;
+    one_direction(&o.after, &o.before)?;
     let user_id = match &o.user_id {
         Some(id) => Some(validate_id(id, "userId")?.to_owned()),
         None => None,
     };
-    Ok(
-        RequestSpec::new(format!("{}/conversations", node_path(page_id, "pageId")?))
-            .param("platform", Some(platform.as_str().to_owned()))
-            .param("user_id", user_id)
-            .param("folder", check_text("folder", &o.folder)?)
-            .param("fields", Some(conversation_fields(&o.fields)?))
-            .param("limit", check_limit(o.limit)?)
-            .param("after", check_cursor("after", &o.after)?)
-            .param("before", check_cursor("before", &o.before)?),
-    )
+    Ok(RequestSpec::new(format!("{node}/conversations"))
+        .param("platform", Some(platform.as_str().to_owned()))
+        .param("user_id", user_id)
+        .param("folder", check_text("folder", &o.folder)?)
+        .param("fields", Some(conversation_fields(&o.fields)?))
+        .param("limit", check_limit(o.limit)?)
+        .param("after", check_cursor("after", &o.after)?)
+        .param("before", check_cursor("before", &o.before)?))
 }
 
-pub fn conversations(
-    page_id: &str,
-    o: &ConversationsOptions,
-) -> Result<RequestSpec, GraphApiError> {
+/// The first page of every thread: the list without a cursor or `user_id`.
+pub fn conversations(node: &str, o: &ConversationsOptions) -> Result<RequestSpec, GraphApiError> {
     list_conversations(
-        page_id,
+        node,
         &ListConversationsOptions {
             platform: o.platform,
             folder: o.folder.clone(),
@@ -293,12 +195,13 @@ pub fn conversations(
     )
 }
 
+/// Find is the list filtered by `user_id`: Graph answers a page of at most one thread.
 pub fn find_conversation(
-    page_id: &str,
+    node: &str,
     o: &FindConversationOptions,
 ) -> Result<RequestSpec, GraphApiError> {
     list_conversations(
-        page_id,
+        node,
         &ListConversationsOptions {
             platform: o.platform,
             user_id: Some(o.user_id.clone()),
@@ -308,32 +211,28 @@ pub fn find_conversation(
     )
 }
 
-pub fn get_conversation(id: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
-    Ok(RequestSpec::new(node_path(id, "conversationId")?)
-        .param("fields", Some(conversation_fields(&o.fields)?)))
+/// `GET {node}`: one thread.
+pub fn get_conversation(node: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
+    Ok(RequestSpec::new(node.to_owned()).param("fields", Some(conversation_fields(&o.fields)?)))
 }
 
-pub fn list_messages(id: &str, o: &ListMessagesOptions) -> Result<RequestSpec, GraphApiError> {
-    if o.after.is_some() && o.before.is_some() {
-        return Err(GraphApiError::invalid_argument(
-            "pass either after or before, not both",
-        ));
-    }
-    Ok(
-        RequestSpec::new(format!("{}/messages", node_path(id, "conversationId")?))
-            .param(
-                "fields",
-                Some(message_fields(&o.fields, ["id", "created_time"])?),
-            )
-            .param("limit", check_limit(o.limit)?)
-            .param("after", check_cursor("after", &o.after)?)
-            .param("before", check_cursor("before", &o.before)?),
-    )
+/// `GET {node}/messages`: one page of a thread's messages, `id` and `created_time` by default.
+pub fn list_messages(node: &str, o: &ListMessagesOptions) -> Result<RequestSpec, GraphApiError> {
+    one_direction(&o.after, &o.before)?;
+    Ok(RequestSpec::new(format!("{node}/messages"))
+        .param(
+            "fields",
+            Some(message_fields(&o.fields, ["id", "created_time"])?),
+        )
+        .param("limit", check_limit(o.limit)?)
+        .param("after", check_cursor("after", &o.after)?)
+        .param("before", check_cursor("before", &o.before)?))
 }
 
-pub fn messages(id: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiError> {
+/// The first page of every message of a thread.
+pub fn messages(node: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiError> {
     list_messages(
-        id,
+        node,
         &ListMessagesOptions {
             limit: o.limit,
             fields: o.fields.clone(),
@@ -342,156 +241,10 @@ pub fn messages(id: &str, o: &MessagesOptions) -> Result<RequestSpec, GraphApiEr
     )
 }
 
-pub fn get_message(id: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
-    Ok(RequestSpec::new(node_path(id, "messageId")?).param(
+/// `GET {node}`: one message, with every field the model knows (but legacy ones) by default.
+pub fn get_message(node: &str, o: &GetOptions) -> Result<RequestSpec, GraphApiError> {
+    Ok(RequestSpec::new(node.to_owned()).param(
         "fields",
         Some(message_fields(&o.fields, MESSAGE.requested_fields())?),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::error::ErrorKind;
-
-    fn list(page: &str, o: ListConversationsOptions) -> Result<String, GraphApiError> {
-        list_conversations(page, &o).map(|s| s.path_and_query())
-    }
-
-    #[test]
-    fn list_conversations_query_is_exact() {
-        let q = list(
-            "106000000000001",
-            ListConversationsOptions {
-                platform: Some(Platform::Instagram),
-                limit: Some(50),
-                after: Some("QVFIU+/=".into()),
-                fields: Some(vec![
-                    "participants".into(),
-                    "messages.limit(20){message}".into(),
-                ]),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            q,
-            "/106000000000001/conversations?platform=instagram\
-             &fields=id,updated_time,participants,messages.limit(20){id,created_time,message}\
-             &limit=50&after=QVFIU%2B%2F%3D"
-        );
-    }
-
-    #[test]
-    fn find_uses_user_id_and_always_asks_for_updated_time() {
-        let spec = find_conversation(
-            "me",
-            &FindConversationOptions {
-                platform: Some(Platform::Messenger),
-                user_id: "24000000000000001".into(),
-                fields: None,
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            spec.path_and_query(),
-            "/me/conversations?platform=messenger&user_id=24000000000000001&fields=id,updated_time"
-        );
-    }
-
-    #[test]
-    fn message_requests_use_documented_defaults() {
-        let spec = get_message("m_1", &GetOptions::default()).unwrap();
-        assert_eq!(
-            spec.get("fields"),
-            Some(
-                "id,created_time,from,to,message,attachments,shares,story,reactions,reply_to,\
-                 is_unsupported,tags"
-            )
-        );
-        let spec = list_messages("t_1", &ListMessagesOptions::default()).unwrap();
-        assert_eq!(
-            spec.path_and_query(),
-            "/t_1/messages?fields=id,created_time"
-        );
-    }
-
-    #[test]
-    fn bad_input_is_rejected_before_any_request() {
-        let bad: Vec<Result<RequestSpec, GraphApiError>> = vec![
-            list_conversations(
-                "a/b",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    ..Default::default()
-                },
-            ),
-            list_conversations("me", &ListConversationsOptions::default()),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    limit: Some(0),
-                    ..Default::default()
-                },
-            ),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    limit: Some(-3),
-                    ..Default::default()
-                },
-            ),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    user_id: Some("1 2".into()),
-                    ..Default::default()
-                },
-            ),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    after: Some("a".into()),
-                    before: Some("b".into()),
-                    ..Default::default()
-                },
-            ),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    after: Some(String::new()),
-                    ..Default::default()
-                },
-            ),
-            list_conversations(
-                "me",
-                &ListConversationsOptions {
-                    platform: Some(Platform::Messenger),
-                    fields: Some(vec!["messages{".into()]),
-                    ..Default::default()
-                },
-            ),
-            get_conversation("..", &GetOptions::default()),
-            get_message("m_1?x", &GetOptions::default()),
-            list_messages("", &ListMessagesOptions::default()),
-            get_message(
-                "m_1",
-                &GetOptions {
-                    fields: Some(vec![]),
-                },
-            ),
-        ];
-        for (i, result) in bad.into_iter().enumerate() {
-            assert_eq!(
-                result.unwrap_err().kind,
-                ErrorKind::InvalidArgument,
-                "case {i}"
-            );
-        }
-    }
 }

@@ -23,8 +23,9 @@ use crate::core::fields::{Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
 use crate::core::idset::IdSet;
 use crate::core::models::MESSAGE;
+use crate::core::options::Platform;
 use crate::core::paging::next_cursor;
-use crate::core::request::{Platform, RequestSpec};
+use crate::core::request::RequestSpec;
 use crate::core::time::{format_graph_time, parse_graph_time};
 
 /// Meta keeps details for the newest 20 messages of a thread.

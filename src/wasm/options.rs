@@ -1,24 +1,31 @@
-//! Reads JS option objects field by field (no serde derive in the wasm build: one small reader
-//! instead of a decoder per options type keeps the module small), with messages that name the
-//! option at fault. The TypeScript shapes come from the Rust option types.
+//! Reads JS option objects field by field, with messages that name the option at fault (no
+//! serde derive in the wasm build: one small reader instead of a decoder per options type keeps
+//! the module small; see ARCHITECTURE.md). Each `FromJs` impl builds its Rust options type with
+//! a full struct literal, so a field added on the Rust side does not compile until it is read
+//! here, and `tests/wasm.rs` round-trips every fully populated options value through it. Only
+//! types are converted here; ranges and names are checked in the core.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::client::{ClientOptions, TokenTransport};
 use crate::core::error::GraphApiError;
+use crate::core::options::{
+    ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
+    ListMessagesOptions, MessagesOptions, Platform,
+};
 use crate::core::proof::AppSecretProof;
-use crate::core::request::{GetOptions, ListConversationsOptions, ListMessagesOptions, Platform};
 use crate::sync::SyncOptions;
 
 /// A JS options object (or `undefined`).
-pub(crate) struct JsOptions<'a> {
+pub struct JsOptions<'a> {
     object: Option<&'a JsValue>,
     what: &'static str,
 }
 
 impl<'a> JsOptions<'a> {
-    pub(crate) fn new(value: &'a JsValue, what: &'static str) -> Result<Self, GraphApiError> {
+    /// Wraps `value`, which must be an object, `undefined` or `null`.
+    pub fn new(value: &'a JsValue, what: &'static str) -> Result<Self, GraphApiError> {
         if value.is_undefined() || value.is_null() {
             return Ok(JsOptions { object: None, what });
         }
@@ -42,19 +49,19 @@ impl<'a> JsOptions<'a> {
         (!v.is_undefined() && !v.is_null()).then_some(v)
     }
 
-    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, GraphApiError> {
+    fn string(&self, key: &str) -> Result<Option<String>, GraphApiError> {
         self.raw(key)
             .map(|v| v.as_string().ok_or_else(|| self.bad(key, "a string")))
             .transpose()
     }
 
-    pub(crate) fn number(&self, key: &str) -> Result<Option<f64>, GraphApiError> {
+    fn number(&self, key: &str) -> Result<Option<f64>, GraphApiError> {
         self.raw(key)
             .map(|v| v.as_f64().ok_or_else(|| self.bad(key, "a number")))
             .transpose()
     }
 
-    pub(crate) fn whole(&self, key: &str) -> Result<Option<i64>, GraphApiError> {
+    fn whole(&self, key: &str) -> Result<Option<i64>, GraphApiError> {
         match self.number(key)? {
             Some(n) if n.fract() != 0.0 || !n.is_finite() || n.abs() > 9e15 => {
                 Err(self.bad(key, "a whole number"))
@@ -81,66 +88,24 @@ impl<'a> JsOptions<'a> {
     }
 
     fn platform(&self) -> Result<Option<Platform>, GraphApiError> {
-        match self.string("platform")?.as_deref() {
+        let what = format!("{}.platform", self.what);
+        self.string("platform")?
+            .map(|name| Platform::parse(&name, &what))
+            .transpose()
+    }
+
+    /// A whole number that fits `u32`; its range is the core's business.
+    fn count(&self, key: &str) -> Result<Option<u32>, GraphApiError> {
+        match self.whole(key)? {
+            Some(n) => u32::try_from(n)
+                .map(Some)
+                .map_err(|_| self.bad(key, "a non-negative whole number")),
             None => Ok(None),
-            Some("messenger") => Ok(Some(Platform::Messenger)),
-            Some("instagram") => Ok(Some(Platform::Instagram)),
-            Some(_) => Err(self.bad("platform", "\"messenger\" or \"instagram\"")),
         }
     }
 
-    pub(crate) fn list_conversations(&self) -> Result<ListConversationsOptions, GraphApiError> {
-        Ok(ListConversationsOptions {
-            platform: self.platform()?,
-            user_id: self.string("userId")?,
-            folder: self.string("folder")?,
-            limit: self.whole("limit")?,
-            after: self.string("after")?,
-            before: self.string("before")?,
-            fields: self.string_list("fields")?,
-        })
-    }
-
-    pub(crate) fn list_messages(&self) -> Result<ListMessagesOptions, GraphApiError> {
-        Ok(ListMessagesOptions {
-            limit: self.whole("limit")?,
-            after: self.string("after")?,
-            before: self.string("before")?,
-            fields: self.string_list("fields")?,
-        })
-    }
-
-    pub(crate) fn get(&self) -> Result<GetOptions, GraphApiError> {
-        Ok(GetOptions {
-            fields: self.string_list("fields")?,
-        })
-    }
-
-    pub(crate) fn sync(&self) -> Result<SyncOptions, GraphApiError> {
-        let since = match self.raw("since") {
-            None => None,
-            Some(v) => Some(match (v.as_string(), v.as_f64()) {
-                (Some(s), _) => s,
-                (None, Some(n)) if n.fract() == 0.0 && n >= 0.0 => (n as i64).to_string(),
-                _ => return Err(self.bad("since", "an ISO 8601 string or unix seconds")),
-            }),
-        };
-        let small = |key: &str| -> Result<Option<u32>, GraphApiError> {
-            match self.whole(key)? {
-                Some(n) if !(1..=10_000).contains(&n) => {
-                    Err(self.bad(key, "a positive whole number"))
-                }
-                other => Ok(other.map(|n| n as u32)),
-            }
-        };
-        Ok(SyncOptions {
-            platform: self.platform()?,
-            since,
-            details_per_conversation: small("detailsPerConversation")?,
-            concurrency: small("concurrency")?,
-            checkpoint: self.string("checkpoint")?,
-            page_size: small("pageSize")?,
-        })
+    fn required<T>(&self, key: &str, value: Option<T>, expected: &str) -> Result<T, GraphApiError> {
+        value.ok_or_else(|| self.bad(key, expected))
     }
 
     /// An optional callback.
@@ -155,43 +120,130 @@ impl<'a> JsOptions<'a> {
             })
             .transpose()
     }
+}
 
-    pub(crate) fn client(&self) -> Result<ClientOptions, GraphApiError> {
-        let proof = match self.raw("appSecretProof") {
+/// A Rust options type read from a JS options object.
+pub trait FromJs: Sized {
+    /// Reads every field; unknown keys are ignored, as JS callers expect.
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError>;
+}
+
+impl FromJs for ListConversationsOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(ListConversationsOptions {
+            platform: o.platform()?,
+            user_id: o.string("userId")?,
+            folder: o.string("folder")?,
+            limit: o.whole("limit")?,
+            after: o.string("after")?,
+            before: o.string("before")?,
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for ConversationsOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(ConversationsOptions {
+            platform: o.platform()?,
+            folder: o.string("folder")?,
+            limit: o.whole("limit")?,
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for FindConversationOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(FindConversationOptions {
+            platform: o.platform()?,
+            user_id: o.required("userId", o.string("userId")?, "a string (required)")?,
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for GetOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(GetOptions {
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for ListMessagesOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(ListMessagesOptions {
+            limit: o.whole("limit")?,
+            after: o.string("after")?,
+            before: o.string("before")?,
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for MessagesOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(MessagesOptions {
+            limit: o.whole("limit")?,
+            fields: o.string_list("fields")?,
+        })
+    }
+}
+
+impl FromJs for SyncOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        let since = match o.raw("since") {
             None => None,
-            Some(p) => {
-                let p = JsOptions::new(&p, "appSecretProof")?;
-                Some(AppSecretProof {
-                    proof: p
-                        .string("proof")?
-                        .ok_or_else(|| p.bad("proof", "a string"))?,
-                    time: p
-                        .whole("time")?
-                        .ok_or_else(|| p.bad("time", "unix seconds"))?,
-                })
-            }
+            Some(v) => Some(match (v.as_string(), v.as_f64()) {
+                (Some(s), _) => s,
+                (None, Some(n)) if n.fract() == 0.0 && n >= 0.0 => (n as i64).to_string(),
+                _ => return Err(o.bad("since", "an ISO 8601 string or unix seconds")),
+            }),
         };
-        let token_transport = match self.string("tokenTransport")?.as_deref() {
+        Ok(SyncOptions {
+            platform: o.platform()?,
+            since,
+            details_per_conversation: o.count("detailsPerConversation")?,
+            concurrency: o.count("concurrency")?,
+            checkpoint: o.string("checkpoint")?,
+            page_size: o.count("pageSize")?,
+        })
+    }
+}
+
+impl FromJs for AppSecretProof {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(AppSecretProof {
+            proof: o.required("proof", o.string("proof")?, "a string")?,
+            time: o.required("time", o.whole("time")?, "unix seconds")?,
+        })
+    }
+}
+
+impl FromJs for ClientOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        let app_secret_proof = match o.raw("appSecretProof") {
             None => None,
-            Some("header") => Some(TokenTransport::Header),
-            Some("query") => Some(TokenTransport::Query),
-            Some(_) => return Err(self.bad("tokenTransport", "\"header\" or \"query\"")),
+            Some(p) => Some(AppSecretProof::from_js(&JsOptions::new(
+                &p,
+                "appSecretProof",
+            )?)?),
         };
-        let max_retries = match self.whole("maxRetries")? {
-            Some(n) if !(0..=20).contains(&n) => return Err(self.bad("maxRetries", "0 to 20")),
-            other => other.map(|n| n as u32),
+        let token_transport = match o.string("tokenTransport")? {
+            None => None,
+            Some(name) => Some(TokenTransport::parse(&name)?),
         };
         Ok(ClientOptions {
-            access_token: self
-                .string("accessToken")?
-                .ok_or_else(|| self.bad("accessToken", "a string"))?
+            access_token: o
+                .required("accessToken", o.string("accessToken")?, "a string")?
                 .into(),
-            api_version: self.string("apiVersion")?,
-            base_url: self.string("baseUrl")?,
-            app_secret_proof: proof,
-            max_retries,
-            requests_per_second: self.number("requestsPerSecond")?,
-            timeout_ms: self.number("timeoutMs")?,
+            api_version: o.string("apiVersion")?,
+            base_url: o.string("baseUrl")?,
+            app_secret_proof,
+            max_retries: o.count("maxRetries")?,
+            requests_per_second: o.number("requestsPerSecond")?,
+            timeout_ms: o.number("timeoutMs")?,
             token_transport,
         })
     }

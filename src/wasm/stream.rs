@@ -8,8 +8,9 @@ use std::rc::Rc;
 use futures::future::LocalBoxFuture;
 use wasm_bindgen::prelude::*;
 
-use super::{fetched_to_js, promise, FetchTransport};
-use crate::client::Paginated;
+use super::convert::{body_to_js, promise};
+use super::fetch::FetchTransport;
+use crate::client::{Decode, Paginated};
 use crate::core::error::GraphApiError;
 
 /// Produces pages as JS objects (`{data, paging?}`); `None` after the last.
@@ -30,30 +31,31 @@ impl ListSource {
 impl PageSource for ListSource {
     fn next_page(&mut self) -> LocalBoxFuture<'_, Result<Option<JsValue>, GraphApiError>> {
         Box::pin(async move {
-            let page = self.list.next_page_fetched(true).await?;
-            page.map(|p| fetched_to_js(&p)).transpose()
+            let page = self.list.next_body(Decode::AllowVerbatim).await?;
+            page.map(|p| body_to_js(&p)).transpose()
         })
     }
 }
 
 /// One walk over a list, page by page. The package's JS layer turns it into the public
-/// `AsyncIterable` with `.pages()` and `.toArray()` and queues overlapping calls.
-#[wasm_bindgen]
-pub struct ItemStream {
+/// `AsyncIterable` with `.pages()` and `.toArray()` and queues overlapping calls; no entry
+/// exports this class, so it is left out of the public types.
+#[wasm_bindgen(skip_typescript)]
+pub struct PageStream {
     // Taken out while a page is in flight, so an overlapping call is refused, not run twice.
     source: Rc<RefCell<Option<Box<dyn PageSource>>>>,
 }
 
-impl ItemStream {
+impl PageStream {
     pub(crate) fn new(source: impl PageSource + 'static) -> Self {
-        ItemStream {
+        PageStream {
             source: Rc::new(RefCell::new(Some(Box::new(source)))),
         }
     }
 }
 
 #[wasm_bindgen]
-impl ItemStream {
+impl PageStream {
     /// The next page (`{ data, paging? }`), or `undefined` after the last.
     #[wasm_bindgen(js_name = nextPage, unchecked_return_type = "Promise<unknown>")]
     pub fn next_page(&self) -> js_sys::Promise {

@@ -4,8 +4,9 @@
 use futures::future::LocalBoxFuture;
 use wasm_bindgen::prelude::*;
 
+use super::convert::to_js;
+use super::fetch::FetchTransport;
 use super::stream::PageSource;
-use super::{to_js, FetchTransport};
 use crate::core::error::GraphApiError;
 use crate::sync::InboxSync;
 

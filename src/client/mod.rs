@@ -1,0 +1,110 @@
+//! The client: carries out what the core decides (requests, paging, retries, pacing) over a
+//! `Transport`. Shared state sits behind an `Arc`, so clones and per-call transports (one per
+//! `AbortSignal` in the wasm build) pace and report usage together.
+//!
+//! `config` validates options, `send` runs one request with retries, `decode` turns bodies into
+//! values, `operations` are the public calls, `paginated` walks lists.
+
+mod config;
+mod decode;
+mod operations;
+mod paginated;
+mod send;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use std::sync::{Arc, Mutex};
+
+pub use config::{ClientOptions, TokenTransport, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+#[cfg(target_arch = "wasm32")]
+pub(crate) use decode::{Body, Decode};
+pub use paginated::Paginated;
+
+use crate::core::error::GraphApiError;
+use crate::core::pacing::Pacer;
+use crate::core::usage::Usage;
+use crate::transport::Transport;
+use config::Config;
+
+#[derive(Debug)]
+struct Shared {
+    config: Config,
+    pacer: Mutex<Pacer>,
+    usage: Mutex<Option<Usage>>,
+    stats: Mutex<ClientStats>,
+}
+
+/// What this client (and its clones) has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClientStats {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Responses that said the rate limit was hit.
+    pub throttled: u64,
+    /// Wall-clock time during which some request waited for the pace or for Graph's throttle
+    /// to lift (overlapping waits of parallel requests count once).
+    pub rate_limit_wait_ms: f64,
+    /// The end of the last counted wait.
+    waiting_until: f64,
+}
+
+/// A Conversations API client over a transport.
+#[derive(Debug)]
+pub struct Client<T> {
+    shared: Arc<Shared>,
+    transport: T,
+}
+
+impl<T: Clone> Clone for Client<T> {
+    fn clone(&self) -> Self {
+        Client {
+            shared: self.shared.clone(),
+            transport: self.transport.clone(),
+        }
+    }
+}
+
+fn lock<V>(m: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
+    // A poisoned lock only means another call panicked mid-update; the data is still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl<T: Transport> Client<T> {
+    pub fn new(options: ClientOptions, transport: T) -> Result<Self, GraphApiError> {
+        let config = Config::new(options)?;
+        Ok(Client {
+            shared: Arc::new(Shared {
+                pacer: Mutex::new(Pacer::new(config.requests_per_second)),
+                usage: Mutex::new(None),
+                stats: Mutex::new(ClientStats::default()),
+                config,
+            }),
+            transport,
+        })
+    }
+
+    /// The same client (shared pacing and usage) over another transport.
+    pub fn with_transport<U: Transport>(&self, transport: U) -> Client<U> {
+        Client {
+            shared: self.shared.clone(),
+            transport,
+        }
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    pub fn stats(&self) -> ClientStats {
+        *lock(&self.shared.stats)
+    }
+
+    /// The last rate-limit usage Graph reported.
+    pub fn usage(&self) -> Option<Usage> {
+        lock(&self.shared.usage).clone()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.shared.config.base_url
+    }
+}

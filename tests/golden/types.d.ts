@@ -1,0 +1,438 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** What went wrong, coarse enough to act on. */
+export type GraphApiErrorKind = "invalid_argument" | "auth" | "permission" | "not_found"
+| "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout"
+| "aborted" | "invalid_response" | "graph";
+
+/** Every failure rejects with this class (one identity in every runtime). */
+export declare class GraphApiError extends Error {
+    constructor(message: string, fields?: Partial<Omit<GraphApiError, "message" | "name">>);
+    kind: GraphApiErrorKind;
+    /** HTTP status, when there was a response. */
+    status?: number;
+    /** Graph `error.code`. */
+    code?: number;
+    /** Graph `error.error_subcode`. */
+    subcode?: number;
+    /** Graph `error.type`. */
+    type?: string;
+    fbtraceId?: string;
+    /** From `X-Business-Use-Case-Usage` `estimated_time_to_regain_access`, when known. */
+    retryAfterMs?: number;
+    isTransient: boolean;
+}
+
+/** Fields of an unexpected shape, or unknown to these types, kept as Graph sent them. */
+export type Extra = Record<string, unknown>;
+
+/**
+ * `appsecret_proof` for server runtimes (Workers, Deno, Node): hex HMAC-SHA256 of
+ * `accessToken|time` keyed with the app secret, valid five minutes. Never ship an app secret
+ * to a browser. `time` defaults to now (unix seconds).
+ */
+export declare function computeAppSecretProof(accessToken: string, appSecret: string, time?: number): Promise<AppSecretProof>;
+
+/** Per-call options every operation accepts. */
+export interface RequestOptions {
+    /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */
+    signal?: AbortSignal;
+}
+
+/** `syncInbox` options that are functions or signals. */
+export interface SyncCallbacks {
+    /** Called after every synced conversation, and once when the sync ends. */
+    onProgress?: (progress: SyncProgress) => void;
+}
+
+/** Every item of a list, fetched page by page as you iterate. */
+export interface Paginated<T> extends AsyncIterable<T> {
+    /** Whole pages instead of items. */
+    pages(): AsyncIterable<Page<T>>;
+    /** Collects up to `limit` items. */
+    toArray(options: { limit: number }): Promise<T[]>;
+}
+
+
+/**
+ * A file, image, video or template attached to a message.
+ */
+export type Attachment = { id?: string; name?: string; mime_type?: string; size?: number; file_url?: string; image_data?: ImageData; video_data?: VideoData; generic_template?: GenericTemplate; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A list Graph wraps as `{data: [...], paging}`: a page of an edge, or a nested list.
+ */
+export type Page<T> = { data: T[]; paging?: Paging } & Record<string, unknown>;
+
+/**
+ * A message label.
+ */
+export type Tag = { name?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A person or business in a thread: `name`/`email` on Messenger, `username` on Instagram.
+ */
+export type Participant = { id: string; name?: string; email?: string; username?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A shared post or product; Graph includes only its link or media URL.
+ */
+export type Share = { id?: string; link?: string; name?: string; description?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A story, by link and id (the link expires with the story).
+ */
+export type StoryRef = { link?: string; id?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A template the business sent.
+ */
+export type GenericTemplate = { title?: string; subtitle?: string; media_url?: string; cta?: Record<string, unknown>; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A thread between the Page / Instagram account and one person.
+ */
+export type Conversation = { id: string; updated_time: string; link?: string; snippet?: string; message_count?: number; unread_count?: number; can_reply?: boolean; is_owner?: boolean; participants?: Page<Participant>; senders?: Page<Participant>; messages?: Page<Message>; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * An Instagram story reply or mention.
+ */
+export type Story = { reply_to?: StoryRef; mention?: StoryRef; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * An attached image.
+ */
+export type ImageData = { url?: string; preview_url?: string; width?: number; height?: number; max_width?: number; max_height?: number; render_as_sticker?: boolean; animated_gif_url?: string; animated_gif_preview_url?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * An attached video.
+ */
+export type VideoData = { url?: string; preview_url?: string; width?: number; height?: number; length?: number; video_type?: number; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * Graph's paging block. URLs handed to callers never contain the access token.
+ */
+export type Paging = { cursors?: Cursors; next?: string; previous?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * How the access token travels.
+ */
+export type TokenTransport = "header" | "query";
+
+/**
+ * One business use case's usage for one business object (Page or Instagram account).
+ */
+export interface BusinessUseCaseUsage {
+    /**
+     * The Page or Instagram account the header keyed this entry by.
+     */
+    business_id: string;
+    type?: string;
+    call_count?: number;
+    total_cputime?: number;
+    total_time?: number;
+    /**
+     * Minutes until calls are allowed again.
+     */
+    estimated_time_to_regain_access?: number;
+}
+
+/**
+ * One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
+ */
+export type Message = { id: string; created_time: string; from?: Participant; to?: Page<Participant>; message?: string; attachments?: Page<Attachment>; shares?: Page<Share>; story?: Story; reactions?: Page<Reaction>; reply_to?: ReplyTo; is_unsupported?: boolean; tags?: Page<Tag>; sticker?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * One reaction and who reacted with it.
+ */
+export type Reaction = { reaction?: string; users?: Participant[]; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * One synced thread.
+ */
+export interface SyncedConversation {
+    /**
+     * With participants and `updated_time`.
+     */
+    conversation: Conversation;
+    /**
+     * Newest first: full details for the newest `detailsPerConversation`, `id` and
+     * `created_time` for older ones.
+     */
+    messages: Message[];
+    /**
+     * Opaque; pass as `checkpoint` to resume after this conversation.
+     */
+    checkpoint: string;
+}
+
+/**
+ * Opaque page cursors.
+ */
+export type Cursors = { before?: string; after?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * Options of `new ConversationsClient(options)` / `Client::new`. Not `Serialize`: it holds the
+ * token.
+ */
+export interface ClientOptions {
+    /**
+     * A Page access token, or an Instagram user token for `graph.instagram.com`.
+     */
+    accessToken: string;
+    /**
+     * Default: the latest Graph version this package knows (`v26.0`).
+     */
+    apiVersion?: string;
+    /**
+     * Default `https://graph.facebook.com`; `https://graph.instagram.com` for Instagram Login,
+     * or a proxy / local simulator. Requests go nowhere else.
+     */
+    baseUrl?: string;
+    /**
+     * Precomputed on a server with `computeAppSecretProof`.
+     */
+    appSecretProof?: AppSecretProof;
+    /**
+     * Retries of transient and throttling failures (default 4).
+     */
+    maxRetries?: number;
+    /**
+     * Pacing per Page / Instagram account (default 2, Meta's limit); 0 turns it off.
+     */
+    requestsPerSecond?: number;
+    /**
+     * Per request (default 30000).
+     */
+    timeoutMs?: number;
+    /**
+     * `"header"` (default) or `"query"`.
+     */
+    tokenTransport?: TokenTransport;
+}
+
+/**
+ * Options of `syncInbox(pageId, options)` / `Client::sync_inbox`.
+ */
+export interface SyncOptions {
+    platform: Platform;
+    /**
+     * ISO 8601 or unix seconds: threads updated before it are not fetched again. Pass the
+     * previous run's `nextSince`.
+     */
+    since?: string | number;
+    /**
+     * Messages per thread with full details (default and max 20: Meta keeps no more).
+     */
+    detailsPerConversation?: number;
+    /**
+     * Threads whose older message ids are paged in parallel (default 2), all within the pace.
+     */
+    concurrency?: number;
+    /**
+     * Resume after the conversation that carried this checkpoint.
+     */
+    checkpoint?: string;
+    /**
+     * Threads per list request (default 100; halved automatically when Graph asks for less).
+     */
+    pageSize?: number;
+}
+
+/**
+ * Percentages of the platform allowance used (`X-App-Usage`, `X-Page-Usage`).
+ */
+export interface AppUsage {
+    call_count?: number;
+    total_time?: number;
+    total_cputime?: number;
+}
+
+/**
+ * Present on replies; `is_self_reply` when replying to one's own message.
+ */
+export type ReplyTo = { mid?: string; is_self_reply?: boolean; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * Sent with every request when configured. `Debug` hides the proof: with the token it
+ * authenticates calls for five minutes.
+ */
+export interface AppSecretProof {
+    proof: string;
+    /**
+     * Unix seconds, sent as `appsecret_time`.
+     */
+    time: number;
+}
+
+/**
+ * The last usage Graph reported, as `client.usage`.
+ */
+export interface Usage {
+    /**
+     * `X-App-Usage`.
+     */
+    app?: AppUsage;
+    /**
+     * `X-Page-Usage`.
+     */
+    page?: AppUsage;
+    /**
+     * `X-Business-Use-Case-Usage`, one entry per business object and use case.
+     */
+    business?: BusinessUseCaseUsage[];
+}
+
+/**
+ * Where a sync stands.
+ */
+export interface SyncProgress {
+    /**
+     * Conversations yielded so far.
+     */
+    conversations: number;
+    /**
+     * Messages yielded so far.
+     */
+    messages: number;
+    /**
+     * HTTP requests made by this sync, retries included.
+     */
+    requests: number;
+    /**
+     * Responses that said the rate limit was hit.
+     */
+    throttled: number;
+    /**
+     * Time spent waiting for the pace or for a throttle to lift.
+     */
+    rateLimitWaitMs: number;
+    elapsedMs: number;
+    /**
+     * Threads per list request right now.
+     */
+    pageSize: number;
+    /**
+     * Pass as `since` to the next run to fetch only what changed.
+     */
+    nextSince?: string;
+    done: boolean;
+}
+
+/**
+ * Which inbox of a Page to read.
+ */
+export type Platform = "messenger" | "instagram";
+
+/**
+ * `conversations(pageId, options)`: every thread, page after page.
+ */
+export interface ConversationsOptions {
+    platform: Platform;
+    folder?: string;
+    /**
+     * Page size.
+     */
+    limit?: number;
+    fields?: string[];
+}
+
+/**
+ * `findConversation(pageId, options)`: the thread with one person, or `null`.
+ */
+export interface FindConversationOptions {
+    platform: Platform;
+    userId: string;
+    fields?: string[];
+}
+
+/**
+ * `getConversation(id, options)` and `getMessage(id, options)`.
+ */
+export interface GetOptions {
+    fields?: string[];
+}
+
+/**
+ * `listConversations(pageId, options)`: one page of a Page's or Instagram account's threads.
+ */
+export interface ListConversationsOptions {
+    platform: Platform;
+    /**
+     * A PSID (Messenger) or IGSID (Instagram): only the thread with that person.
+     */
+    userId?: string;
+    folder?: string;
+    limit?: number;
+    after?: string;
+    before?: string;
+    /**
+     * Graph field names, nested expansion allowed: `"messages.limit(20){id,message}"`.
+     */
+    fields?: string[];
+}
+
+/**
+ * `listMessages(conversationId, options)`: one page of a thread's messages, newest first.
+ */
+export interface ListMessagesOptions {
+    limit?: number;
+    after?: string;
+    before?: string;
+    fields?: string[];
+}
+
+/**
+ * `messages(conversationId, options)`: every message of a thread, page after page.
+ */
+export interface MessagesOptions {
+    limit?: number;
+    fields?: string[];
+}
+
+
+/**
+ * A Conversations API client for JS.
+ */
+export class ConversationsClient {
+    free(): void;
+    /**
+     * Every thread: `for await (const c of client.conversations(id, { platform }))`.
+     */
+    conversations(pageId: string, options: ConversationsOptions & RequestOptions): Paginated<Conversation>;
+    /**
+     * The thread with one person (PSID or IGSID), or `null`.
+     */
+    findConversation(pageId: string, options: FindConversationOptions & RequestOptions): Promise<Conversation | null>;
+    /**
+     * One thread (`GET /{conversation-id}`).
+     */
+    getConversation(conversationId: string, options?: GetOptions & RequestOptions): Promise<Conversation>;
+    /**
+     * A message's details; rejects with kind `"message_unavailable"` outside the newest 20.
+     */
+    getMessage(messageId: string, options?: GetOptions & RequestOptions): Promise<Message>;
+    /**
+     * One page of a Page's or Instagram account's threads (`GET /{page-id}/conversations`).
+     */
+    listConversations(pageId: string, options: ListConversationsOptions & RequestOptions): Promise<Page<Conversation>>;
+    /**
+     * One page of a thread's messages, newest first (default fields `id`, `created_time`).
+     */
+    listMessages(conversationId: string, options?: ListMessagesOptions & RequestOptions): Promise<Page<Message>>;
+    /**
+     * Every message of a thread, newest first.
+     */
+    messages(conversationId: string, options?: MessagesOptions & RequestOptions): Paginated<Message>;
+    constructor(options: ClientOptions);
+    /**
+     * A whole inbox, paced and resumable: `for await (const { conversation, messages,
+     * checkpoint } of client.syncInbox(id, { platform }))`.
+     */
+    syncInbox(pageId: string, options: SyncOptions & SyncCallbacks & RequestOptions): AsyncIterable<SyncedConversation>;
+    /**
+     * The last rate-limit usage Graph reported (`X-App-Usage`, `X-Business-Use-Case-Usage`).
+     */
+    readonly usage: Usage | undefined;
+}
