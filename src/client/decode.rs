@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::core::check;
 use crate::core::error::{classify_error, GraphApiError};
 use crate::core::operations::Expect;
-use crate::core::paging::strip_tokens_in;
+use crate::core::redact;
 use crate::core::schema;
 use crate::transport::HttpResponse;
 
@@ -74,7 +74,7 @@ pub(crate) fn decode(
             Expect::Page(s) => (s, true),
         };
         if let Some(summary) = check::conforming(&response.body, schema, page) {
-            if let Some(text) = check::strip_token_text(&response.body, token) {
+            if let Some(text) = redact::strip_in_text(&response.body, token) {
                 return Ok(Body::Verbatim(text, summary));
             }
         }
@@ -94,7 +94,7 @@ fn parse_body(response: &HttpResponse) -> Result<Value, GraphApiError> {
     if body.get("error").is_some_and(Value::is_object) {
         return Err(classify_error(status, &response.body, None));
     }
-    strip_tokens_in(&mut body);
+    redact::strip_in_value(&mut body);
     Ok(body)
 }
 

@@ -12,6 +12,7 @@ pub mod options;
 pub mod pacing;
 pub mod paging;
 pub mod proof;
+pub mod redact;
 pub mod request;
 pub mod retry;
 pub mod schema;

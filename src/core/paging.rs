@@ -105,45 +105,6 @@ pub fn query_param(url: &str, key: &str) -> Option<String> {
     })
 }
 
-/// Removes `access_token` from a URL's query.
-pub fn strip_token(url: &str) -> String {
-    let (base, rest) = match url.split_once('?') {
-        Some(parts) => parts,
-        None => return url.to_owned(),
-    };
-    let (query, fragment) = match rest.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (rest, None),
-    };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|pair| {
-            let key = pair.split('=').next().unwrap_or_default();
-            !key.eq_ignore_ascii_case("access_token") && !pair.is_empty()
-        })
-        .collect();
-    let mut out = base.to_owned();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
-    }
-    if let Some(fragment) = fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
-}
-
-/// Strips the token from every URL in a response body, wherever Graph put one.
-pub fn strip_tokens_in(value: &mut Value) {
-    match value {
-        Value::String(s) if s.contains("access_token=") => *s = strip_token(s),
-        Value::Array(items) => items.iter_mut().for_each(strip_tokens_in),
-        Value::Object(map) => map.values_mut().for_each(strip_tokens_in),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,23 +190,5 @@ mod tests {
         let p = json!({"next": "https://graph.facebook.com/v26.0/1/conversations?limit=25&after=QVF%3D"});
         assert_eq!(next_cursor(Some(&p)).as_deref(), Some("QVF="));
         assert_eq!(next_cursor(None), None);
-    }
-
-    #[test]
-    fn token_is_stripped_from_urls() {
-        assert_eq!(
-            strip_token("https://g/x?access_token=SECRET&after=A#f"),
-            "https://g/x?after=A#f"
-        );
-        assert_eq!(
-            strip_token("https://g/x?access_token=SECRET"),
-            "https://g/x"
-        );
-        assert_eq!(strip_token("https://g/x?a=1"), "https://g/x?a=1");
-        let mut body = serde_json::json!({"paging": {"next": "https://g/x?limit=2&access_token=T&after=A"},
-            "data": [{"messages": {"paging": {"previous": "https://g/y?access_token=T"}}}]});
-        strip_tokens_in(&mut body);
-        assert!(!body.to_string().contains("access_token"));
-        assert_eq!(body["paging"]["next"], "https://g/x?limit=2&after=A");
     }
 }

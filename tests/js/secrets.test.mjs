@@ -1,0 +1,63 @@
+// Node-only: nothing the package keeps or returns shows the access token or the app secret
+// proof — not JSON.stringify, not util.inspect (what console.log prints), not errors — and the
+// JS class forwards exactly the operations the wasm class declares in the generated types.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { inspect } from "node:util";
+import { ConversationsClient, GraphApiError, computeAppSecretProof } from "graph-conversations";
+import { startSim } from "./sim.mjs";
+
+const TOKEN = "sim-page-token";
+const SECRET = "app-secret-0815";
+let sim;
+before(async () => { sim = await startSim(["--rate", "0", "--app-secret", SECRET]); });
+after(() => sim.stop());
+
+function assertHidden(value, secrets, what) {
+  const shown = [
+    JSON.stringify(value) ?? "",
+    inspect(value, { showHidden: true, depth: Infinity, getters: true }),
+    String(value),
+  ];
+  for (const text of shown) {
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${what} shows a secret: ${text}`);
+  }
+}
+
+test("no token or proof in what the client, its lists, progress and errors show", async () => {
+  const appSecretProof = await computeAppSecretProof(TOKEN, SECRET);
+  const secrets = [TOKEN, appSecretProof.proof, SECRET];
+  const client = new ConversationsClient({ accessToken: TOKEN, baseUrl: sim.url, requestsPerSecond: 0, appSecretProof });
+  assertHidden(client, secrets, "a new client");
+  const page = await client.listConversations("me", { platform: "messenger", limit: 2 });
+  assertHidden(page, secrets, "a page");
+  assertHidden(client, secrets, "a used client");
+  const list = client.conversations("me", { platform: "messenger", limit: 2 });
+  await list.toArray({ limit: 3 });
+  assertHidden(list, secrets, "a list");
+  const progress = [];
+  for await (const item of client.syncInbox("me", { platform: "instagram", onProgress: (p) => progress.push(p) })) {
+    assertHidden(item, secrets, "a synced conversation");
+    break;
+  }
+  assertHidden(progress, secrets, "sync progress");
+
+  const refused = new ConversationsClient({ accessToken: `${TOKEN}-wrong`, baseUrl: sim.url, requestsPerSecond: 0, maxRetries: 0 });
+  const err = await refused.getMessage("m_1").catch((e) => e);
+  assert.ok(err instanceof GraphApiError, String(err));
+  assertHidden(err, [`${TOKEN}-wrong`, ...secrets], "an error");
+  assertHidden(refused, [`${TOKEN}-wrong`], "a refused client");
+});
+
+test("the JS class forwards every method of the generated ConversationsClient, and no other", () => {
+  const manifest = createRequire(import.meta.url).resolve("graph-conversations/package.json");
+  const types = readFileSync(new URL("types.d.ts", `file://${manifest}`), "utf8");
+  const body = /export class ConversationsClient \{([\s\S]*?)\n\}/.exec(types)[1];
+  const declared = [...body.matchAll(/^ {4}(\w+)\(/gm)].map((m) => m[1]).filter((n) => n !== "free" && n !== "constructor").sort();
+  const own = Object.getOwnPropertyNames(ConversationsClient.prototype)
+    .filter((n) => n !== "constructor" && n !== "free" && n !== "usage")
+    .sort();
+  assert.deepEqual(own, declared);
+});
