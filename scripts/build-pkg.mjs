@@ -110,8 +110,8 @@ const manifest = {
 };
 writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
-// Ship the JS with whitespace and comments removed (identifiers kept, so stack traces still read):
-// it is a third of the JS's gzip size, counted in the package's 120 KB budget.
+// Ship the JS with whitespace and comments removed (identifiers kept, so stack traces still read);
+// see "The size budget" in ARCHITECTURE.md.
 const { transformSync } = createRequire(join(root, "tools/package.json"))("esbuild");
 (function minify(dir) {
   for (const entry of readdirSync(dir)) {

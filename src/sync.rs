@@ -10,6 +10,7 @@ use std::task::Poll;
 use futures::future::{maybe_done, poll_fn, MaybeDone};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_with_macros::skip_serializing_none;
 
 use crate::client::{Client, ClientStats};
 use crate::core::error::{ErrorKind, GraphApiError};
@@ -22,28 +23,25 @@ use crate::core::time::parse_graph_time;
 use crate::transport::Transport;
 
 /// Options of `syncInbox(pageId, options)` / `Client::sync_inbox`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SyncOptions {
+    #[serialize_always] // required in TS: every list needs a platform
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
     pub platform: Option<Platform>,
     /// ISO 8601 or unix seconds: threads updated before it are not fetched again. Pass the
     /// previous run's `nextSince`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string | number"))]
     pub since: Option<String>,
     /// Messages per thread with full details (default and max 20: Meta keeps no more).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details_per_conversation: Option<u32>,
     /// Threads whose older message ids are paged in parallel (default 2), all within the pace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<u32>,
     /// Resume after the conversation that carried this checkpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<String>,
     /// Threads per list request (default 100; halved automatically when Graph asks for less).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<u32>,
 }
 
@@ -61,6 +59,7 @@ pub struct SyncedConversation {
 }
 
 /// Where a sync stands.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]

@@ -1,6 +1,7 @@
 //! `ClientOptions` as users write them, and the validated `Config` a client runs with.
 
 use serde::{Deserialize, Serialize};
+use serde_with_macros::skip_serializing_none;
 
 use crate::core::error::GraphApiError;
 use crate::core::proof::AppSecretProof;
@@ -38,6 +39,7 @@ impl TokenTransport {
 
 /// Options of `new ConversationsClient(options)` / `Client::new`. Not `Serialize`: it holds the
 /// token.
+#[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -46,26 +48,19 @@ pub struct ClientOptions {
     #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
     pub access_token: Secret,
     /// Default: the latest Graph version this package knows (`v26.0`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Default `https://graph.facebook.com`; `https://graph.instagram.com` for Instagram Login,
     /// or a proxy / local simulator. Requests go nowhere else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// Precomputed on a server with `computeAppSecretProof`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_secret_proof: Option<AppSecretProof>,
     /// Retries of transient and throttling failures (default 4).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<u32>,
     /// Pacing per Page / Instagram account (default 2, Meta's limit); 0 turns it off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_second: Option<f64>,
     /// Per request (default 30000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<f64>,
     /// `"header"` (default) or `"query"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_transport: Option<TokenTransport>,
 }
 

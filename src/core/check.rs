@@ -19,10 +19,9 @@ pub struct PageSummary {
 /// `Some` when `body` is an object of `schema` that normalisation would leave unchanged (for a
 /// page, `{data: [...], paging}` of such objects); the summary is filled for pages.
 ///
-/// A small byte scanner rather than a serde visitor: a second instantiation of serde_json's
-/// parser costs the wasm build a tenth of its size budget. It answers "no" to anything it is
-/// unsure of (escaped keys, unusual escapes in captured cursors), which only means the slower,
-/// normalising path runs; JSON it lets through is parsed by `JSON.parse` or serde afterwards.
+/// A small byte scanner rather than a serde visitor (see "The size budget" in ARCHITECTURE.md).
+/// It answers "no" to anything it is unsure of (escaped keys, unusual escapes in captured
+/// cursors), which only means the slower, normalising path runs; JSON it lets through is parsed by `JSON.parse` or serde afterwards.
 pub fn conforming(body: &[u8], schema: &'static Schema, page: bool) -> Option<PageSummary> {
     let mut scan = Scanner {
         b: body,

@@ -2,9 +2,8 @@
 
 use serde_json::{Map, Value};
 
-/// A set of strings, stored in the JSON object map the decoder already uses: the wasm build then
-/// carries one ordered-map implementation instead of two (a `BTreeSet<String>` is another
-/// instantiation of the B-tree, a few KB of the package's size budget).
+/// A set of strings, stored in the JSON object map the decoder already uses, so the wasm build
+/// carries one ordered-map implementation (see "The size budget" in ARCHITECTURE.md).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdSet(Map<String, Value>);
 
