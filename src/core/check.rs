@@ -79,7 +79,7 @@ fn field_mode(kind: &'static Kind, key: &[u8], capture: bool) -> Mode {
 }
 
 fn is_required(kind: &Kind) -> bool {
-    matches!(kind, Kind::ReqStr | Kind::ReqTime)
+    matches!(kind, Kind::RequiredStr | Kind::RequiredTime)
 }
 
 struct Scanner<'a> {
@@ -189,9 +189,9 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 match kind {
-                    Kind::Str | Kind::ReqStr | Kind::Any => Some(()),
+                    Kind::Str | Kind::RequiredStr | Kind::Any => Some(()),
                     // Digits are unix seconds, which normalisation rewrites.
-                    Kind::Time | Kind::ReqTime => {
+                    Kind::Time | Kind::RequiredTime => {
                         (!raw.iter().all(u8::is_ascii_digit)).then_some(())
                     }
                     _ => None,

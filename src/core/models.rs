@@ -126,7 +126,7 @@ graph_object! {
     /// A person or business in a thread: `name`/`email` on Messenger, `username` on Instagram.
     Participant, PARTICIPANT {
         /// The PSID (Messenger), IGSID (Instagram) or the Page / account id.
-        id: String => ReqStr,
+        id: String => RequiredStr,
         /// Messenger display name.
         name: Option<String> => Str,
         /// Messenger: a relay address, when Graph shares one.
@@ -140,9 +140,9 @@ graph_object! {
     /// A thread between the Page / Instagram account and one person.
     Conversation, CONVERSATION {
         /// The conversation id (`t_...` on Messenger, base64-like on Instagram).
-        id: String => ReqStr,
+        id: String => RequiredStr,
         /// When the last message was added. Always requested by this client.
-        updated_time: String => ReqTime,
+        updated_time: String => RequiredTime,
         /// The thread in the Page inbox (Messenger).
         link: Option<String> => Str,
         /// The newest message's text, shortened.
@@ -168,9 +168,9 @@ graph_object! {
     /// One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
     Message, MESSAGE {
         /// The message id (`m_...` on Messenger; the webhook `mid`).
-        id: String => ReqStr,
+        id: String => RequiredStr,
         /// When it was sent. Always requested by this client.
-        created_time: String => ReqTime,
+        created_time: String => RequiredTime,
         /// The sender.
         from: Option<Participant> => Obj(&PARTICIPANT),
         /// The recipients.
@@ -437,8 +437,8 @@ mod tests {
     fn sample(schema: &Schema) -> Value {
         let fields = schema.fields.iter().map(|f| {
             let value = match f.kind {
-                Kind::Str | Kind::ReqStr => json!("s"),
-                Kind::Time | Kind::ReqTime => json!("2022-07-12T19:11:07+0000"),
+                Kind::Str | Kind::RequiredStr => json!("s"),
+                Kind::Time | Kind::RequiredTime => json!("2022-07-12T19:11:07+0000"),
                 Kind::Int => json!(7),
                 Kind::Num => json!(1.5),
                 Kind::Bool => json!(true),

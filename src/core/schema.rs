@@ -16,9 +16,9 @@ use crate::core::time::format_graph_time;
 pub enum Kind {
     Str,
     /// A string the types promise is always there: `""` when Graph left it out.
-    ReqStr,
+    RequiredStr,
     Time,
-    ReqTime,
+    RequiredTime,
     Int,
     Num,
     Bool,
@@ -68,7 +68,7 @@ pub fn normalize(value: &mut Value, schema: &Schema) -> bool {
     for FieldSpec { name, kind, .. } in schema.fields {
         // Fast path, the common case: the field is absent (and may be) or already well typed.
         let done = match map.get_mut(*name) {
-            None => !matches!(kind, Kind::ReqStr | Kind::ReqTime),
+            None => !matches!(kind, Kind::RequiredStr | Kind::RequiredTime),
             Some(v) => in_place(v, kind),
         };
         if done {
@@ -93,9 +93,11 @@ pub fn normalize(value: &mut Value, schema: &Schema) -> bool {
 /// sends the field through `coerce`.
 fn in_place(v: &mut Value, kind: &Kind) -> bool {
     match (kind, &mut *v) {
-        (Kind::Str | Kind::ReqStr, Value::String(_)) => true,
+        (Kind::Str | Kind::RequiredStr, Value::String(_)) => true,
         // Digits are unix seconds, to be rewritten in Graph's form.
-        (Kind::Time | Kind::ReqTime, Value::String(s)) => !s.bytes().all(|b| b.is_ascii_digit()),
+        (Kind::Time | Kind::RequiredTime, Value::String(s)) => {
+            !s.bytes().all(|b| b.is_ascii_digit())
+        }
         (Kind::Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
         (Kind::Num, Value::Number(_)) | (Kind::Bool, Value::Bool(_)) => true,
         (Kind::Any, Value::Null) => false,
@@ -117,18 +119,18 @@ fn coerce(v: Value, kind: &Kind) -> (Value, Option<Value>) {
     };
     if v.is_null() {
         let absent = match kind {
-            Kind::ReqStr | Kind::ReqTime => Value::String(String::new()),
+            Kind::RequiredStr | Kind::RequiredTime => Value::String(String::new()),
             _ => Value::Null,
         };
         return (absent, None);
     }
     match kind {
-        Kind::Str | Kind::ReqStr => whole(match v {
+        Kind::Str | Kind::RequiredStr => whole(match v {
             Value::String(_) => Ok(v),
             Value::Number(n) => Ok(Value::String(n.to_string())),
             other => Err(other),
         }),
-        Kind::Time | Kind::ReqTime => whole(time(v)),
+        Kind::Time | Kind::RequiredTime => whole(time(v)),
         Kind::Int => whole(match &v {
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(v),
             Value::Number(n) => match n.as_f64() {
