@@ -348,8 +348,8 @@ graph_object! {
     }
 }
 
-/// Every object declared here, for tests that compare this list with other catalogues.
-pub static GRAPH_OBJECTS: &[&Schema] = &[
+/// Every object declared here.
+pub(crate) static GRAPH_OBJECTS: &[&Schema] = &[
     &CONVERSATION,
     &MESSAGE,
     &PARTICIPANT,
@@ -366,6 +366,15 @@ pub static GRAPH_OBJECTS: &[&Schema] = &[
     &PAGING,
     &CURSORS,
 ];
+
+/// The Graph objects these types know, each with the fields it types (any other field is kept
+/// in `extra`). Useful to compare with another catalogue, such as a simulator's.
+pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    GRAPH_OBJECTS
+        .iter()
+        .map(|schema| (schema.object, schema.fields.iter().map(|f| f.name).collect()))
+        .collect()
+}
 
 /// Normalises raw Graph JSON with the type's schema and decodes it.
 pub fn decode<T: serde::de::DeserializeOwned + GraphObject>(mut value: Value) -> Option<T> {
