@@ -418,7 +418,7 @@ impl SyncPlanner {
 
     /// What to do after a request of this sync failed.
     pub fn recover(&mut self, err: &GraphApiError, backoff_ms: f64) -> Recovery {
-        use crate::core::error::ErrorKind::*;
+        use crate::core::error::ErrorKind::{MessageUnavailable, ReduceData};
         self.failures += 1;
         if self.failures > 8 {
             return Recovery::Fail;
@@ -440,7 +440,7 @@ impl SyncPlanner {
                 self.nested_limit = self.resume.details;
                 Recovery::RetryAfter(0.0)
             }
-            Transient | RateLimited | Network | Timeout | InvalidResponse => {
+            kind if kind.is_sync_recoverable() => {
                 Recovery::RetryAfter(backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64))
             }
             _ => Recovery::Fail,
