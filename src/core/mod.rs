@@ -5,6 +5,7 @@ pub mod check;
 pub mod checkpoint;
 pub mod error;
 pub mod fields;
+pub mod hmac;
 pub mod ids;
 pub mod idset;
 pub mod models;
