@@ -21,9 +21,24 @@ export function createGraphApiError(message, fields) {
   return new GraphApiError(message, fields);
 }
 
-// appsecret_proof with WebCrypto (Workers, Deno, Node >= 18): the value the Rust core's
-// app_secret_proof computes (the tests check both against one vector), without shipping an HMAC
-// in the wasm or loading the wasm at all.
+// HMAC-SHA256 with WebCrypto (Workers, Deno, Node >= 18, browsers), the one JS implementation:
+// appsecret_proof uses it, webhook signatures (X-Hub-Signature-256) will. The Rust core's
+// core::hmac computes the same values (the tests check both against one vector); the wasm does
+// not ship it, to stay in the size budget. Keys and messages: strings (UTF-8) or bytes.
+const utf8 = (v) => (typeof v === "string" ? new TextEncoder().encode(v) : v);
+const hmacKey = (key, use) => crypto.subtle.importKey("raw", utf8(key), { name: "HMAC", hash: "SHA-256" }, false, [use]);
+
+export async function hmacSha256(key, bytes) {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(key, "sign"), utf8(bytes)));
+}
+
+// Whether `signature` (bytes) is the HMAC-SHA256 of `bytes`: crypto.subtle.verify compares in
+// constant time, and answers false for a signature of the wrong length.
+export async function verifyHmacSha256(key, bytes, signature) {
+  return crypto.subtle.verify("HMAC", await hmacKey(key, "verify"), signature, utf8(bytes));
+}
+
+// appsecret_proof without loading the wasm at all: hex HMAC of `accessToken|time`.
 export async function computeAppSecretProof(accessToken, appSecret, time) {
   const bad = (message) => new GraphApiError(message, { kind: "invalid_argument" });
   if (typeof accessToken !== "string" || accessToken === "" || typeof appSecret !== "string" || appSecret === "") {
@@ -32,9 +47,7 @@ export async function computeAppSecretProof(accessToken, appSecret, time) {
   if (time === undefined || time === null) time = Math.floor(Date.now() / 1000);
   if (!Number.isInteger(time) || time < 0) throw bad("time must be whole unix seconds");
   if (!globalThis.crypto?.subtle) throw bad("WebCrypto (crypto.subtle) is not available here");
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`${accessToken}|${time}`)));
+  const sig = await hmacSha256(appSecret, `${accessToken}|${time}`);
   return { proof: Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join(""), time };
 }
 

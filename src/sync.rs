@@ -13,11 +13,12 @@ use serde_json::Value;
 use serde_with_macros::skip_serializing_none;
 
 use crate::client::{Client, ClientStats};
-use crate::core::error::{ErrorKind, GraphApiError};
+use crate::core::error::GraphApiError;
 use crate::core::models::{Conversation, Message};
 use crate::core::models::{CONVERSATION, MESSAGE};
 use crate::core::operations::Expect;
 use crate::core::options::Platform;
+use crate::core::retry::RetryPolicy;
 use crate::core::sync::{PendingThread, Recovery, SyncPlanner, SyncSettings};
 use crate::core::time::parse_graph_time;
 use crate::transport::Transport;
@@ -153,23 +154,10 @@ async fn join<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
         .collect()
 }
 
-/// Backoff for a sync-level retry (the client has already retried what it could).
+/// Backoff for a sync-level retry (the client has already retried what it could): the client's
+/// backoff curve, restarted for every request the sync repeats.
 fn backoff_ms(attempt: u32, random: f64) -> f64 {
-    let base = (500.0 * 2f64.powi(attempt.min(6) as i32)).min(30_000.0);
-    base / 2.0 + base / 2.0 * random
-}
-
-/// A failure worth another try at sync level: the client gives up on these quickly, a sync
-/// should not (a malformed body or a long throttle is not the end of an import).
-fn retryable(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::Transient
-            | ErrorKind::RateLimited
-            | ErrorKind::Network
-            | ErrorKind::Timeout
-            | ErrorKind::InvalidResponse
-    )
+    RetryPolicy::default().backoff_ms(attempt, random)
 }
 
 async fn fill_older<T: Transport>(
@@ -183,7 +171,7 @@ async fn fill_older<T: Transport>(
                 attempt = 0;
                 thread.accept_older(&page);
             }
-            Err(e) if retryable(e.kind) && attempt < 8 => {
+            Err(e) if e.kind.is_sync_recoverable() && attempt < 8 => {
                 let wait = backoff_ms(attempt, client.transport().random());
                 client.transport().sleep(wait).await;
                 attempt += 1;

@@ -7,9 +7,15 @@ use serde_json::Value;
 
 use crate::core::usage::Usage;
 
-/// What went wrong, coarse enough to act on. The wire names are the JS `kind` strings.
+/// What went wrong, coarse enough to act on. The wire names are the JS `kind` strings (the
+/// TypeScript union `ErrorKind`, aliased as `GraphApiErrorKind`, is generated from this enum).
+///
+/// The single source of truth for what each kind means to a caller: [`ErrorKind::is_retryable`],
+/// [`ErrorKind::is_transient`] and [`ErrorKind::is_sync_recoverable`]. New kinds may be added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// Rejected before any request was made.
     InvalidArgument,
@@ -40,22 +46,26 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidArgument => "invalid_argument",
-            Self::Auth => "auth",
-            Self::Permission => "permission",
-            Self::NotFound => "not_found",
-            Self::RateLimited => "rate_limited",
-            Self::MessageUnavailable => "message_unavailable",
-            Self::ReduceData => "reduce_data",
-            Self::Transient => "transient",
-            Self::Network => "network",
-            Self::Timeout => "timeout",
-            Self::Aborted => "aborted",
-            Self::InvalidResponse => "invalid_response",
-            Self::Graph => "graph",
-        }
+    /// Worth sending again unchanged (after a backoff): the client's retry policy retries these.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            Self::Transient | Self::RateLimited | Self::Network | Self::Timeout
+        )
+    }
+
+    /// What [`GraphApiError::is_transient`] starts from: the same request may succeed later.
+    /// That is exactly "retryable"; Graph's own `is_transient: true` flag can add to it.
+    pub fn is_transient(self) -> bool {
+        self.is_retryable()
+    }
+
+    /// Worth another try at sync level, after the client gave up: everything retryable, and a
+    /// malformed body too (one bad page is not the end of an import). The sync planner also
+    /// recovers from `ReduceData` and `MessageUnavailable`, by asking for less: see
+    /// `core::sync::SyncPlanner::recover`.
+    pub fn is_sync_recoverable(self) -> bool {
+        self.is_retryable() || self == Self::InvalidResponse
     }
 }
 
@@ -91,13 +101,7 @@ impl GraphApiError {
             error_type: None,
             fbtrace_id: None,
             retry_after_ms: None,
-            is_transient: matches!(
-                kind,
-                ErrorKind::Transient
-                    | ErrorKind::RateLimited
-                    | ErrorKind::Network
-                    | ErrorKind::Timeout
-            ),
+            is_transient: kind.is_transient(),
         }
     }
 
@@ -331,8 +335,43 @@ mod tests {
             assert_eq!(err.fbtrace_id.as_deref(), Some("AbC123"));
             assert_eq!(err.error_type.as_deref(), Some("OAuthException"));
             assert_eq!(err.message, message);
-            let transient = matches!(kind, ErrorKind::RateLimited | ErrorKind::Transient);
-            assert_eq!(err.is_transient, transient, "code {code}");
+            assert_eq!(err.is_transient, kind.is_transient(), "code {code}");
+        }
+    }
+
+    #[test]
+    fn what_each_kind_means() {
+        use ErrorKind::*;
+        // (kind, wire name, retryable = transient, sync-recoverable)
+        let table = [
+            (InvalidArgument, "invalid_argument", false, false),
+            (Auth, "auth", false, false),
+            (Permission, "permission", false, false),
+            (NotFound, "not_found", false, false),
+            (RateLimited, "rate_limited", true, true),
+            (MessageUnavailable, "message_unavailable", false, false),
+            (ReduceData, "reduce_data", false, false),
+            (Transient, "transient", true, true),
+            (Network, "network", true, true),
+            (Timeout, "timeout", true, true),
+            (Aborted, "aborted", false, false),
+            (InvalidResponse, "invalid_response", false, true),
+            (Graph, "graph", false, false),
+        ];
+        for (kind, wire, retryable, recoverable) in table {
+            assert_eq!(serde_json::to_value(kind).unwrap(), wire);
+            assert_eq!(
+                serde_json::from_value::<ErrorKind>(wire.into()).unwrap(),
+                kind
+            );
+            assert_eq!(kind.is_retryable(), retryable, "{kind:?}");
+            assert_eq!(kind.is_transient(), retryable, "{kind:?}");
+            assert_eq!(
+                GraphApiError::new(kind, "x").is_transient,
+                retryable,
+                "{kind:?}"
+            );
+            assert_eq!(kind.is_sync_recoverable(), recoverable, "{kind:?}");
         }
     }
 

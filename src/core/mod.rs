@@ -2,8 +2,10 @@
 //! plain `cargo test` on the host and is shared by the Rust client and the wasm facade.
 
 pub mod check;
+pub mod checkpoint;
 pub mod error;
 pub mod fields;
+pub mod hmac;
 pub mod ids;
 pub mod idset;
 pub mod models;

@@ -1,9 +1,9 @@
 //! `appsecret_proof`: hex HMAC-SHA256 of the token keyed with the app secret; the time-stamped
-//! form signs `token|unix_time` and is valid for five minutes.
+//! form signs `token|unix_time` and is valid for five minutes. The HMAC is `core::hmac`'s.
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+
+use crate::core::hmac::hmac_sha256;
 
 /// Sent with every request when configured. `Debug` hides the proof: with the token it
 /// authenticates calls for five minutes.
@@ -30,11 +30,9 @@ pub fn proof_message(access_token: &str, unix_time: i64) -> String {
 }
 
 pub fn app_secret_proof(access_token: &str, app_secret: &str, unix_time: i64) -> AppSecretProof {
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
-        .expect("HMAC accepts keys of any length");
-    mac.update(proof_message(access_token, unix_time).as_bytes());
+    let message = proof_message(access_token, unix_time);
     AppSecretProof {
-        proof: hex::encode(mac.finalize().into_bytes()),
+        proof: hex::encode(hmac_sha256(app_secret.as_bytes(), message.as_bytes())),
         time: unix_time,
     }
 }

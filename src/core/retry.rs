@@ -30,24 +30,24 @@ pub enum Decision {
     GiveUp,
 }
 
-/// Failures worth sending again unchanged.
-pub fn is_retryable(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::Transient | ErrorKind::RateLimited | ErrorKind::Network | ErrorKind::Timeout
-    )
-}
-
 impl RetryPolicy {
+    /// The backoff before the next retry, for the client and the sync alike: `base_delay_ms`
+    /// doubled per retry already made, capped at `max_delay_ms`, half fixed and half random
+    /// (`random` uniform in [0, 1)), which spreads retries of concurrent callers without
+    /// collapsing to 0.
+    pub fn backoff_ms(&self, retries_done: u32, random: f64) -> f64 {
+        // Past 2^64 the cap has long applied; the bound keeps the exponent an i32.
+        let doublings = retries_done.min(64) as i32;
+        let exponential = (self.base_delay_ms * 2f64.powi(doublings)).min(self.max_delay_ms);
+        exponential / 2.0 + exponential / 2.0 * random.clamp(0.0, 1.0)
+    }
+
     /// `retries_done` counts retries already made; `random` is uniform in [0, 1) (jitter).
     pub fn decide(&self, retries_done: u32, err: &GraphApiError, random: f64) -> Decision {
-        if retries_done >= self.max_retries || !is_retryable(err.kind) {
+        if retries_done >= self.max_retries || !err.kind.is_retryable() {
             return Decision::GiveUp;
         }
-        let exponential =
-            (self.base_delay_ms * 2f64.powi(retries_done as i32)).min(self.max_delay_ms);
-        // Half fixed, half random: spreads retries of concurrent callers without collapsing to 0.
-        let jittered = exponential / 2.0 + exponential / 2.0 * random.clamp(0.0, 1.0);
+        let jittered = self.backoff_ms(retries_done, random);
         // Throttling lasts longer than a blip: wait at least a second before asking again.
         let floor = if err.kind == ErrorKind::RateLimited {
             1_000.0

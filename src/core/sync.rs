@@ -14,10 +14,12 @@
 //!
 //! Checkpoints name the cursor that starts the current list page and the threads of that page
 //! already yielded, so a resumed run re-reads that page, skips them and goes on: together with
-//! the interrupted run it yields exactly the set an uninterrupted run would.
+//! the interrupted run it yields exactly the set an uninterrupted run would. Their format is
+//! `core::checkpoint`'s.
 
 use serde_json::{Map, Value};
 
+use crate::core::checkpoint::{decode_checkpoint, encode_checkpoint, Checkpoint};
 use crate::core::error::GraphApiError;
 use crate::core::fields::{Field, FieldList};
 use crate::core::ids::{path_segment, validate_id};
@@ -34,7 +36,6 @@ const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Nested messages per thread in a list request: ids beyond the detailed ones come free.
 const DEFAULT_NESTED_LIMIT: u32 = 50;
 const OLDER_PAGE_SIZE: u32 = 100;
-const CHECKPOINT_PREFIX: &str = "gcsync1:";
 
 /// What the caller asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,75 +47,6 @@ pub struct SyncSettings {
     pub concurrency: Option<u32>,
     pub checkpoint: Option<String>,
     pub page_size: Option<u32>,
-}
-
-/// The resumable part of the state, serialised into every checkpoint.
-#[derive(Debug, Clone, PartialEq)]
-struct Resume {
-    page: String,
-    platform: Platform,
-    since: Option<i64>,
-    details: u32,
-    /// The cursor that starts the current list page (`None`: the first page).
-    after: Option<String>,
-    /// Threads of that page already yielded.
-    done: Vec<String>,
-    /// Newest `updated_time` seen by the run that started this sync (unix seconds).
-    newest: Option<i64>,
-}
-
-impl Resume {
-    /// Written and read field by field (serde derives here would cost the wasm build size).
-    fn to_json(&self) -> String {
-        let mut v = Map::new();
-        let mut put = |key: &str, value: Value| {
-            v.insert(key.to_owned(), value);
-        };
-        put("page", Value::from(self.page.as_str()));
-        put("platform", Value::from(self.platform.as_str()));
-        put("details", Value::from(self.details));
-        let done = self.done.iter().map(|id| Value::from(id.as_str()));
-        put("done", Value::Array(done.collect()));
-        if let Some(since) = self.since {
-            put("since", Value::from(since));
-        }
-        if let Some(newest) = self.newest {
-            put("newest", Value::from(newest));
-        }
-        if let Some(after) = &self.after {
-            put("after", Value::from(after.as_str()));
-        }
-        let v = Value::Object(v);
-        format!("{CHECKPOINT_PREFIX}{v}")
-    }
-
-    /// Read field by field (a serde derive here would cost the wasm build float formatting).
-    fn parse(text: &str) -> Option<Resume> {
-        let v: Value = serde_json::from_str(text.strip_prefix(CHECKPOINT_PREFIX)?).ok()?;
-        let string = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-        let platform = match v.get("platform")?.as_str()? {
-            "messenger" => Platform::Messenger,
-            "instagram" => Platform::Instagram,
-            _ => return None,
-        };
-        Some(Resume {
-            page: string("page")?,
-            platform,
-            since: v.get("since").and_then(Value::as_i64),
-            details: u32::try_from(v.get("details")?.as_u64()?).ok()?,
-            after: string("after"),
-            done: v
-                .get("done")
-                .and_then(Value::as_array)
-                .map(|ids| {
-                    ids.iter()
-                        .filter_map(|i| i.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            newest: v.get("newest").and_then(Value::as_i64),
-        })
-    }
 }
 
 /// A thread taken from a list page, waiting for its older message ids.
@@ -175,7 +107,7 @@ pub enum Recovery {
 /// Progress of the list walk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncPlanner {
-    resume: Resume,
+    resume: Checkpoint,
     page_size: u32,
     max_page_size: u32,
     nested_limit: u32,
@@ -213,15 +145,13 @@ impl SyncPlanner {
         }
         let resume = match &settings.checkpoint {
             Some(text) => {
-                let resume = Resume::parse(text)
-                    .filter(|r| (1..=MAX_DETAILS).contains(&r.details))
-                    .ok_or_else(|| bad("checkpoint is not one syncInbox produced"))?;
+                let resume = decode_checkpoint(text)?;
                 if resume.page != page_id || Some(resume.platform) != settings.platform {
                     return Err(bad("checkpoint belongs to another account or platform"));
                 }
                 resume
             }
-            None => Resume {
+            None => Checkpoint {
                 page: page_id.to_owned(),
                 platform: settings
                     .platform
@@ -412,12 +342,12 @@ impl SyncPlanner {
         resume.done.extend(self.skip.iter().cloned());
         resume.done.sort();
         resume.done.dedup();
-        resume.to_json()
+        encode_checkpoint(&resume)
     }
 
     /// What to do after a request of this sync failed.
     pub fn recover(&mut self, err: &GraphApiError, backoff_ms: f64) -> Recovery {
-        use crate::core::error::ErrorKind::*;
+        use crate::core::error::ErrorKind::{MessageUnavailable, ReduceData};
         self.failures += 1;
         if self.failures > 8 {
             return Recovery::Fail;
@@ -439,7 +369,7 @@ impl SyncPlanner {
                 self.nested_limit = self.resume.details;
                 Recovery::RetryAfter(0.0)
             }
-            Transient | RateLimited | Network | Timeout | InvalidResponse => {
+            kind if kind.is_sync_recoverable() => {
                 Recovery::RetryAfter(backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64))
             }
             _ => Recovery::Fail,

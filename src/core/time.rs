@@ -1,16 +1,70 @@
-//! Graph timestamps: ISO 8601 with a `+0000` offset (no colon), sometimes unix seconds.
+//! Graph timestamps: ISO 8601 with a `+0000` offset (no colon), sometimes unix seconds, and in
+//! webhooks unix milliseconds, as numbers or strings. One parser, [`parse_time_ms`], reads them
+//! all; [`parse_graph_time`] is it in seconds.
 //!
 //! Parsed and formatted here with the civil-calendar arithmetic of Howard Hinnant's
 //! `days_from_civil`, not a date crate: the JS package has a 120 KB budget and a general date
 //! parser costs a sixth of it. The tests check this against chrono over a wide range.
 
-/// Unix seconds of a Graph timestamp: `2022-07-12T19:11:07+0000`, RFC 3339 (`Z`, `+00:00`,
-/// fractional seconds), a date-time without offset (taken as UTC), or unix seconds as digits.
-pub fn parse_graph_time(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse().ok();
+use serde_json::Value;
+
+/// A unix time of at least this magnitude is taken as milliseconds, below it as seconds.
+/// 10^11 seconds is the year 5138, 10^11 milliseconds is 1973-03-03: every time Graph sends is
+/// far from both, so the number of digits decides (11 digits or fewer: seconds; 12 or more:
+/// milliseconds, e.g. webhook `timestamp`s of 13 digits).
+pub const MILLIS_FROM: i64 = 100_000_000_000;
+
+/// Unix milliseconds of a time value as Graph and its webhooks send it (see [`parse_text_ms`] for
+/// strings): a JSON number is unix seconds or milliseconds, told apart by magnitude (see
+/// [`MILLIS_FROM`]); fractional seconds are kept to the millisecond. Anything else is `None`.
+pub fn parse_time_ms(value: &Value) -> Option<i64> {
+    match value {
+        Value::String(s) => parse_text_ms(s),
+        Value::Number(n) => match n.as_i64() {
+            Some(whole) => unix_ms(whole),
+            None => float_ms(n.as_f64()?),
+        },
+        _ => None,
     }
+}
+
+/// Unix milliseconds of a time string: `2022-07-12T19:11:07+0000`, RFC 3339 (`Z`, `+00:00`,
+/// fractional seconds, kept to the millisecond), a date-time without offset (taken as UTC), or
+/// unix seconds or milliseconds as digits (told apart by magnitude, see [`MILLIS_FROM`]).
+pub fn parse_text_ms(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return unix_ms(s.parse().ok()?);
+    }
+    parse_iso_ms(s)
+}
+
+/// Unix seconds of a Graph timestamp: any form [`parse_text_ms`] reads, the fraction dropped.
+pub fn parse_graph_time(s: &str) -> Option<i64> {
+    parse_text_ms(s).map(|ms| ms.div_euclid(1000))
+}
+
+/// Whole unix seconds or milliseconds, by magnitude, as milliseconds.
+fn unix_ms(n: i64) -> Option<i64> {
+    if n.unsigned_abs() >= MILLIS_FROM as u64 {
+        Some(n)
+    } else {
+        n.checked_mul(1000)
+    }
+}
+
+/// A fractional number of unix seconds or milliseconds, by magnitude, as whole milliseconds.
+fn float_ms(n: f64) -> Option<i64> {
+    let ms = if n.abs() >= MILLIS_FROM as f64 {
+        n
+    } else {
+        n * 1000.0
+    };
+    // Whole milliseconds: the fraction of a millisecond is dropped, as from an ISO fraction.
+    (ms.is_finite() && ms.abs() < 9.0e15).then(|| ms.floor() as i64)
+}
+
+fn parse_iso_ms(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
@@ -36,11 +90,15 @@ pub fn parse_graph_time(s: &str) -> Option<i64> {
         return None;
     }
     let mut rest = &s[19..];
+    let mut millis = 0;
     if let Some(fraction) = rest.strip_prefix('.') {
         let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
             return None;
         }
+        // The first three digits, right-padded: ".5" is 500 ms, ".123456" is 123 ms.
+        let padded = fraction[..digits].bytes().chain(*b"00").take(3);
+        millis = padded.fold(0, |ms, c| ms * 10 + i64::from(c - b'0'));
         rest = &fraction[digits..];
     }
     let offset = match rest.as_bytes() {
@@ -58,7 +116,8 @@ pub fn parse_graph_time(s: &str) -> Option<i64> {
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
-    Some(days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset)
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset;
+    Some(seconds * 1000 + millis)
 }
 
 /// Formats unix seconds the way Graph does: `2022-07-12T19:11:07+0000`.
@@ -148,6 +207,67 @@ mod tests {
         ] {
             assert_eq!(parse_graph_time(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn reads_every_time_value_as_milliseconds() {
+        use serde_json::json;
+        let ms = 1_657_653_067_000;
+        for (value, expected) in [
+            // ISO 8601 and RFC 3339, fractions kept to the millisecond.
+            (json!("2022-07-12T19:11:07+0000"), ms),
+            (json!("2022-07-12T19:11:07Z"), ms),
+            (json!("2022-07-12T19:11:07+00:00"), ms),
+            (json!("2022-07-12T21:11:07+02:00"), ms),
+            (json!("2022-07-12T19:11:07.5Z"), ms + 500),
+            (json!("2022-07-12T19:11:07.25+0000"), ms + 250),
+            (json!("2022-07-12T19:11:07.123456789Z"), ms + 123),
+            (json!("2022-07-12T19:11:07.000Z"), ms),
+            // Unix seconds (up to 11 digits) and milliseconds (12 or more), numbers or strings.
+            (json!(1_657_653_067), ms),
+            (json!("1657653067"), ms),
+            (json!(" 1657653067 "), ms),
+            (json!(1_657_653_067_123_i64), ms + 123),
+            (json!("1657653067123"), ms + 123),
+            (json!(1_657_653_067.25), ms + 250),
+            (json!(1_657_653_067_123.9), ms + 123),
+            (json!(0), 0),
+            (json!("0"), 0),
+            (json!(99_999_999_999_i64), 99_999_999_999_000),
+            (json!(100_000_000_000_i64), 100_000_000_000),
+            (json!(-86_400), -86_400_000),
+            (json!("1969-12-31T23:59:59.5Z"), -500),
+        ] {
+            assert_eq!(parse_time_ms(&value), Some(expected), "{value}");
+        }
+        for garbage in [
+            json!(null),
+            json!(true),
+            json!([1_657_653_067]),
+            json!({"time": 1_657_653_067}),
+            json!(""),
+            json!("soon"),
+            json!("-1657653067"),
+            json!("1657653067.5"),
+            json!("1e12"),
+            json!("99999999999999999999999"),
+            json!(u64::MAX),
+            json!(1e300),
+            json!(-1e300),
+            json!("2022-07-12T19:11:07.Z"),
+        ] {
+            assert_eq!(parse_time_ms(&garbage), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn graph_time_in_seconds_drops_the_fraction() {
+        assert_eq!(parse_graph_time("1657653067123"), Some(1_657_653_067));
+        assert_eq!(
+            parse_graph_time("2022-07-12T19:11:07.999Z"),
+            Some(1_657_653_067)
+        );
+        assert_eq!(parse_graph_time("1969-12-31T23:59:59.5Z"), Some(-1));
     }
 
     #[test]

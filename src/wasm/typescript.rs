@@ -7,9 +7,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** What went wrong, coarse enough to act on. */
-export type GraphApiErrorKind = "invalid_argument" | "auth" | "permission" | "not_found"
-  | "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout"
-  | "aborted" | "invalid_response" | "graph";
+export type GraphApiErrorKind = ErrorKind;
 
 /** Every failure rejects with this class (one identity in every runtime). */
 export declare class GraphApiError extends Error {
