@@ -6,11 +6,11 @@
 //! ```
 
 use graph_conversations::{
-    Client, ClientOptions, ConversationsOptions, GraphApiError, Platform, ReqwestTransport,
+    Client, ClientOptions, ConversationsOptions, Platform, ReqwestTransport,
 };
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), GraphApiError> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(
         ClientOptions {
             access_token: std::env::var("PAGE_TOKEN").unwrap_or_default().into(),

@@ -5,12 +5,10 @@
 //! PAGE_TOKEN=... cargo run --example read_thread -- CONVERSATION_ID
 //! ```
 
-use graph_conversations::{
-    Client, ClientOptions, ErrorKind, GraphApiError, MessagesOptions, ReqwestTransport,
-};
+use graph_conversations::{Client, ClientOptions, ErrorKind, MessagesOptions, ReqwestTransport};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), GraphApiError> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let conversation_id = std::env::args().nth(1).unwrap_or_default();
     let client = Client::new(
         ClientOptions {
@@ -38,7 +36,7 @@ async fn main() -> Result<(), GraphApiError> {
                     summary.created_time
                 )
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(())

@@ -5,12 +5,10 @@
 //! PAGE_TOKEN=... cargo run --example sync_inbox -- instagram
 //! ```
 
-use graph_conversations::{
-    Client, ClientOptions, GraphApiError, Platform, ReqwestTransport, SyncOptions,
-};
+use graph_conversations::{Client, ClientOptions, Platform, ReqwestTransport, SyncOptions};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), GraphApiError> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let platform = match std::env::args().nth(1).as_deref() {
         Some("instagram") => Platform::Instagram,
         _ => Platform::Messenger,

@@ -50,6 +50,7 @@ pub use crate::client::{
     DEFAULT_BASE_URL,
 };
 pub use crate::core::error::{ErrorKind, GraphApiError};
+pub use crate::core::hmac::verify_signature_header;
 pub use crate::core::models::{
     known_fields, Attachment, Conversation, Cursors, Extra, GenericTemplate, ImageData, Message,
     Page, Paging, Participant, Reaction, ReplyTo, Share, Story, StoryRef, Tag, VideoData,

@@ -29,6 +29,7 @@ use crate::transport::Transport;
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SyncOptions {
+    /// Which inbox: required.
     #[serialize_always] // required in TS: every list needs a platform
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
     pub platform: Option<Platform>,
@@ -75,12 +76,14 @@ pub struct SyncProgress {
     pub throttled: u64,
     /// Time spent waiting for the pace or for a throttle to lift.
     pub rate_limit_wait_ms: u64,
+    /// Time since the sync started.
     pub elapsed_ms: u64,
     /// Threads per list request right now.
     pub page_size: u32,
     /// Pass as `since` to the next run to fetch only what changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_since: Option<String>,
+    /// The sync has finished.
     pub done: bool,
 }
 
@@ -264,6 +267,7 @@ impl<T: Transport + Clone> InboxSync<T> {
             .transpose()
     }
 
+    /// Where the sync stands now.
     pub fn progress(&self) -> SyncProgress {
         let stats = self.client.stats();
         SyncProgress {

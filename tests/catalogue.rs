@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-
 /// Differences on purpose, each with its reason. The test fails when one is no longer true too.
 const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
     // Paging blocks are produced by the simulator's pager, not by its object catalogue.

@@ -10,6 +10,7 @@ use crate::core::secret::Secret;
 
 /// The latest Graph API version this package knows.
 pub const DEFAULT_API_VERSION: &str = "v26.0";
+/// The Graph host for Page tokens.
 pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 
 /// How the access token travels.

@@ -70,6 +70,19 @@ fn lock<V>(m: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
 }
 
 impl<T: Transport> Client<T> {
+    /// A client with validated options over `transport`; bad options are `invalid_argument`.
+    ///
+    /// ```no_run
+    /// use graph_conversations::{Client, ClientOptions, ReqwestTransport};
+    /// let client = Client::new(
+    ///     ClientOptions {
+    ///         access_token: std::env::var("PAGE_TOKEN").unwrap().into(),
+    ///         ..Default::default()
+    ///     },
+    ///     ReqwestTransport::default(),
+    /// )?;
+    /// # Ok::<(), graph_conversations::GraphApiError>(())
+    /// ```
     pub fn new(options: ClientOptions, transport: T) -> Result<Self, GraphApiError> {
         let config = Config::new(options)?;
         Ok(Client {
@@ -91,10 +104,12 @@ impl<T: Transport> Client<T> {
         }
     }
 
+    /// The transport this client sends through.
     pub fn transport(&self) -> &T {
         &self.transport
     }
 
+    /// Requests, throttling and waits so far, counted over this client and its clones.
     pub fn stats(&self) -> ClientStats {
         *lock(&self.shared.stats)
     }
@@ -104,6 +119,7 @@ impl<T: Transport> Client<T> {
         lock(&self.shared.usage).clone()
     }
 
+    /// The configured `baseUrl`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.shared.config.base_url
     }

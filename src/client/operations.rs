@@ -114,8 +114,9 @@ impl<T: Transport> Client<T> {
         page_id: &str,
         options: &FindConversationOptions,
     ) -> Result<Option<Conversation>, GraphApiError> {
-        let page: Page<Conversation> = self.one(&op::FIND_CONVERSATION, page_id, options).await?;
-        Ok(page.data.into_iter().next())
+        let spec = op::FIND_CONVERSATION.request(page_id, options)?;
+        let page = self.fetch(&spec, op::FIND_CONVERSATION.expect()).await?;
+        typed(op::first_item(page))
     }
 
     /// One thread (`GET /{conversation-id}`).

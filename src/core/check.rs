@@ -191,9 +191,7 @@ impl<'a> Scanner<'a> {
                 match kind {
                     Kind::Str | Kind::RequiredStr | Kind::Any => Some(()),
                     // Digits are unix seconds, which normalisation rewrites.
-                    Kind::Time | Kind::RequiredTime => {
-                        (!raw.iter().all(u8::is_ascii_digit)).then_some(())
-                    }
+                    Kind::RequiredTime => (!raw.iter().all(u8::is_ascii_digit)).then_some(()),
                     _ => None,
                 }
             }

@@ -73,24 +73,34 @@ impl ErrorKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GraphApiError {
+    /// What went wrong, coarse enough to act on.
     pub kind: ErrorKind,
+    /// A human-readable description (never containing the token).
     pub message: String,
+    /// The HTTP status, when there was a response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// Graph's `error.code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
+    /// Graph's `error.error_subcode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subcode: Option<i64>,
+    /// Graph's `error.type` (`OAuthException`, `GraphMethodException`, `IGApiException` ...).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
+    /// Graph's `error.fbtrace_id`, for Meta support.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fbtrace_id: Option<String>,
+    /// How long Graph says to wait (`estimated_time_to_regain_access`), when it says.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// Whether the same call may succeed later unchanged.
     pub is_transient: bool,
 }
 
 impl GraphApiError {
+    /// An error of `kind` with `message`; `is_transient` follows the kind.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
@@ -105,10 +115,12 @@ impl GraphApiError {
         }
     }
 
+    /// Bad input, rejected before any request.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidArgument, message)
     }
 
+    /// A response that is not the JSON Graph promises.
     pub fn invalid_response(status: u16, message: impl Into<String>) -> Self {
         Self {
             status: Some(status),

@@ -40,13 +40,6 @@ impl Field {
             None => self.modifiers.push((name.to_owned(), value)),
         }
     }
-
-    pub fn modifier(&self, name: &str) -> Option<&str> {
-        self.modifiers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 impl fmt::Display for Field {
@@ -205,7 +198,7 @@ mod tests {
         let src = "participants,messages.limit(20){id,created_time,from,to,message,attachments{image_data}}";
         let fields = parse(&[src]).unwrap();
         assert_eq!(FieldList(&fields).to_string(), src);
-        assert_eq!(fields[1].modifier("limit"), Some("20"));
+        assert_eq!(fields[1].modifiers, [("limit".to_owned(), "20".to_owned())]);
         assert_eq!(fields[1].children.as_ref().unwrap().len(), 6);
     }
 

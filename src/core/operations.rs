@@ -39,8 +39,6 @@ pub enum Expect {
 /// One row of the table.
 #[derive(Debug)]
 pub struct Operation<O: 'static> {
-    /// The JS method name (Rust uses its snake_case form).
-    pub name: &'static str,
     /// The argument naming the Graph node, as errors call it (`"pageId"`).
     pub node: &'static str,
     /// Builds the request from the validated node path (`/{id}`).
@@ -76,7 +74,6 @@ pub fn first_item(mut page: Value) -> Value {
 
 /// `listConversations(pageId, options)`: `GET /{page-id}/conversations`, one page.
 pub static LIST_CONVERSATIONS: Operation<ListConversationsOptions> = Operation {
-    name: "listConversations",
     node: "pageId",
     build: request::list_conversations,
     items: &CONVERSATION,
@@ -85,7 +82,6 @@ pub static LIST_CONVERSATIONS: Operation<ListConversationsOptions> = Operation {
 
 /// `conversations(pageId, options)`: every thread, page after page.
 pub static CONVERSATIONS: Operation<ConversationsOptions> = Operation {
-    name: "conversations",
     node: "pageId",
     build: request::conversations,
     items: &CONVERSATION,
@@ -94,7 +90,6 @@ pub static CONVERSATIONS: Operation<ConversationsOptions> = Operation {
 
 /// `findConversation(pageId, options)`: the list with `user_id`, its first thread or none.
 pub static FIND_CONVERSATION: Operation<FindConversationOptions> = Operation {
-    name: "findConversation",
     node: "pageId",
     build: request::find_conversation,
     items: &CONVERSATION,
@@ -103,7 +98,6 @@ pub static FIND_CONVERSATION: Operation<FindConversationOptions> = Operation {
 
 /// `getConversation(conversationId, options)`: `GET /{conversation-id}`.
 pub static GET_CONVERSATION: Operation<GetOptions> = Operation {
-    name: "getConversation",
     node: "conversationId",
     build: request::get_conversation,
     items: &CONVERSATION,
@@ -112,7 +106,6 @@ pub static GET_CONVERSATION: Operation<GetOptions> = Operation {
 
 /// `listMessages(conversationId, options)`: `GET /{conversation-id}/messages`, one page.
 pub static LIST_MESSAGES: Operation<ListMessagesOptions> = Operation {
-    name: "listMessages",
     node: "conversationId",
     build: request::list_messages,
     items: &MESSAGE,
@@ -121,7 +114,6 @@ pub static LIST_MESSAGES: Operation<ListMessagesOptions> = Operation {
 
 /// `messages(conversationId, options)`: every message of a thread, newest first.
 pub static MESSAGES: Operation<MessagesOptions> = Operation {
-    name: "messages",
     node: "conversationId",
     build: request::messages,
     items: &MESSAGE,
@@ -131,7 +123,6 @@ pub static MESSAGES: Operation<MessagesOptions> = Operation {
 /// `getMessage(messageId, options)`: `GET /{message-id}`; `message_unavailable` outside the
 /// newest 20 of its thread.
 pub static GET_MESSAGE: Operation<GetOptions> = Operation {
-    name: "getMessage",
     node: "messageId",
     build: request::get_message,
     items: &MESSAGE,

@@ -12,7 +12,9 @@ use crate::core::error::GraphApiError;
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Platform {
+    /// Messenger threads of a Page.
     Messenger,
+    /// Instagram threads of a professional account (through its Page, or Instagram Login).
     Instagram,
 }
 
@@ -43,14 +45,19 @@ impl Platform {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ListConversationsOptions {
+    /// Which inbox: required (`None` is rejected as `invalid_argument`).
     #[serialize_always] // required in TS: every list needs a platform
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
     pub platform: Option<Platform>,
     /// A PSID (Messenger) or IGSID (Instagram): only the thread with that person.
     pub user_id: Option<String>,
+    /// Graph's `folder` (`inbox`, `other`, `page_done`, `pending`, `spam`).
     pub folder: Option<String>,
+    /// Threads per page.
     pub limit: Option<i64>,
+    /// The page after this cursor (`paging.cursors.after`).
     pub after: Option<String>,
+    /// The page before this cursor (`paging.cursors.before`).
     pub before: Option<String>,
     /// Graph field names, nested expansion allowed: `"messages.limit(20){id,message}"`.
     pub fields: Option<Vec<String>>,
@@ -62,12 +69,15 @@ pub struct ListConversationsOptions {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ConversationsOptions {
+    /// Which inbox: required (`None` is rejected as `invalid_argument`).
     #[serialize_always] // required in TS: every list needs a platform
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
     pub platform: Option<Platform>,
+    /// Graph's `folder` (`inbox`, `other`, `page_done`, `pending`, `spam`).
     pub folder: Option<String>,
-    /// Page size.
+    /// Threads per request.
     pub limit: Option<i64>,
+    /// Graph field names, nested expansion allowed.
     pub fields: Option<Vec<String>>,
 }
 
@@ -77,10 +87,13 @@ pub struct ConversationsOptions {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct FindConversationOptions {
+    /// Which inbox: required (`None` is rejected as `invalid_argument`).
     #[serialize_always] // required in TS: every list needs a platform
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Platform"))]
     pub platform: Option<Platform>,
+    /// The person's PSID (Messenger) or IGSID (Instagram).
     pub user_id: String,
+    /// Graph field names, nested expansion allowed.
     pub fields: Option<Vec<String>>,
 }
 
@@ -90,6 +103,8 @@ pub struct FindConversationOptions {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct GetOptions {
+    /// Graph field names, nested expansion allowed; `getMessage` asks for every documented
+    /// message field when none are named.
     pub fields: Option<Vec<String>>,
 }
 
@@ -99,9 +114,13 @@ pub struct GetOptions {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ListMessagesOptions {
+    /// Messages per page.
     pub limit: Option<i64>,
+    /// The page after this cursor (`paging.cursors.after`).
     pub after: Option<String>,
+    /// The page before this cursor (`paging.cursors.before`).
     pub before: Option<String>,
+    /// Message fields (default `id`, `created_time`; details exist for the newest 20 only).
     pub fields: Option<Vec<String>>,
 }
 
@@ -111,6 +130,8 @@ pub struct ListMessagesOptions {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct MessagesOptions {
+    /// Messages per request.
     pub limit: Option<i64>,
+    /// Message fields (default `id`, `created_time`).
     pub fields: Option<Vec<String>>,
 }

@@ -10,6 +10,7 @@ use crate::core::hmac::hmac_sha256;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct AppSecretProof {
+    /// Hex HMAC-SHA256 of `token|time` keyed with the app secret.
     pub proof: String,
     /// Unix seconds, sent as `appsecret_time`.
     pub time: i64,
@@ -29,6 +30,8 @@ pub fn proof_message(access_token: &str, unix_time: i64) -> String {
     format!("{access_token}|{unix_time}")
 }
 
+/// The time-stamped `appsecret_proof` for `access_token` at `unix_time` (valid five minutes).
+/// Compute it on a server; never ship an app secret to a browser.
 pub fn app_secret_proof(access_token: &str, app_secret: &str, unix_time: i64) -> AppSecretProof {
     let message = proof_message(access_token, unix_time);
     AppSecretProof {

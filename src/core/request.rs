@@ -45,6 +45,7 @@ impl RequestSpec {
         self.query.retain(|(k, _)| k != key);
     }
 
+    #[cfg(test)]
     pub fn get(&self, key: &str) -> Option<&str> {
         self.query
             .iter()

@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use crate::core::models::PAGING;
-use crate::core::time::format_graph_time;
+use crate::core::time::{format_graph_time, parse_time_ms};
 
 /// What a field holds.
 #[derive(Debug)]
@@ -17,7 +17,6 @@ pub enum Kind {
     Str,
     /// A string the types promise is always there: `""` when Graph left it out.
     RequiredStr,
-    Time,
     RequiredTime,
     Int,
     Num,
@@ -95,9 +94,7 @@ fn in_place(v: &mut Value, kind: &Kind) -> bool {
     match (kind, &mut *v) {
         (Kind::Str | Kind::RequiredStr, Value::String(_)) => true,
         // Digits are unix seconds, to be rewritten in Graph's form.
-        (Kind::Time | Kind::RequiredTime, Value::String(s)) => {
-            !s.bytes().all(|b| b.is_ascii_digit())
-        }
+        (Kind::RequiredTime, Value::String(s)) => !s.bytes().all(|b| b.is_ascii_digit()),
         (Kind::Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
         (Kind::Num, Value::Number(_)) | (Kind::Bool, Value::Bool(_)) => true,
         (Kind::Any, Value::Null) => false,
@@ -130,7 +127,7 @@ fn coerce(v: Value, kind: &Kind) -> (Value, Option<Value>) {
             Value::Number(n) => Ok(Value::String(n.to_string())),
             other => Err(other),
         }),
-        Kind::Time | Kind::RequiredTime => whole(time(v)),
+        Kind::RequiredTime => whole(time(v)),
         Kind::Int => whole(match &v {
             Value::Number(n) if n.is_i64() || n.is_u64() => Ok(v),
             Value::Number(n) => match n.as_f64() {
@@ -233,15 +230,15 @@ pub fn normalize_page(page: &mut Value, schema: &Schema) {
 
 /// A Graph timestamp; unix seconds (number or digits) become Graph's ISO form.
 fn time(v: Value) -> Result<Value, Value> {
-    let unix = match &v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            s.parse().ok()
+    if let Value::String(s) = &v {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(v);
         }
-        Value::String(_) => return Ok(v),
-        _ => None,
-    };
-    unix.and_then(format_graph_time).map(Value::String).ok_or(v)
+    }
+    parse_time_ms(&v)
+        .and_then(|ms| format_graph_time(ms.div_euclid(1000)))
+        .map(Value::String)
+        .ok_or(v)
 }
 
 #[cfg(test)]

@@ -7,10 +7,13 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct AppUsage {
+    /// Percentage of the allowed calls used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_count: Option<f64>,
+    /// Percentage of the allowed total time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_time: Option<f64>,
+    /// Percentage of the allowed CPU time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cputime: Option<f64>,
 }
@@ -21,12 +24,16 @@ pub struct AppUsage {
 pub struct BusinessUseCaseUsage {
     /// The Page or Instagram account the header keyed this entry by.
     pub business_id: String,
+    /// The use case (`messenger`, `instagram` ...), Graph's `type`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
+    /// Percentage of the allowed calls used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_count: Option<f64>,
+    /// Percentage of the allowed CPU time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cputime: Option<f64>,
+    /// Percentage of the allowed total time used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_time: Option<f64>,
     /// Minutes until calls are allowed again.

@@ -74,6 +74,7 @@ impl ConversationsClient {
 
 #[wasm_bindgen]
 impl ConversationsClient {
+    /// `new ConversationsClient(options)`: validated at once; bad options throw `invalid_argument`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,

@@ -22,6 +22,7 @@ pub struct FetchTransport {
 }
 
 impl FetchTransport {
+    /// A transport whose requests and waits `signal` cancels.
     pub fn new(signal: Option<AbortSignal>) -> Self {
         FetchTransport { signal }
     }
