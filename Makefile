@@ -1,9 +1,10 @@
 # The two commands a newcomer runs: `make demo` and `make test`. Both install what they need.
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-export DENO_NO_UPDATE_CHECK := 1
-export CARGO_TERM_COLOR := never
+# The tools' PATH and settings are declared once, in scripts/lib.sh; recipes get them from there.
+lib_env = $(shell bash -c 'source scripts/lib.sh && printf %s "$$$(1)"')
+export PATH := $(call lib_env,PATH)
+export CARGO_TERM_COLOR := $(call lib_env,CARGO_TERM_COLOR)
 
 WASM_OUT := target/wasm-web
 
@@ -48,7 +49,7 @@ test-runtimes: consumer sim
 test-demo: pkg sim
 	scripts/test-demo.sh
 
-## test: everything CI checks
+## test: everything CI checks, tier by tier (tests/README.md)
 test: lint test-host test-wasm test-js test-browser test-runtimes test-demo
 
 bench: pkg sim
