@@ -22,10 +22,12 @@ pkg: setup
 sim:
 	cargo build --release -p graph-sim
 
-lint: setup
+## lint: Rust format and clippy (host and wasm32); the demo's JS type-checked against pkg/'s .d.ts
+lint: setup pkg
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	tsc -p www/tsconfig.json --checkJs --noEmit
 
 test-host:
 	cargo test --workspace
