@@ -1,9 +1,10 @@
 # The two commands a newcomer runs: `make demo` and `make test`. Both install what they need.
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-export DENO_NO_UPDATE_CHECK := 1
-export CARGO_TERM_COLOR := never
+# The tools' PATH and settings are declared once, in scripts/lib.sh; recipes get them from there.
+lib_env = $(shell bash -c 'source scripts/lib.sh && printf %s "$$$(1)"')
+export PATH := $(call lib_env,PATH)
+export CARGO_TERM_COLOR := $(call lib_env,CARGO_TERM_COLOR)
 
 WASM_OUT := target/wasm-web
 
@@ -21,10 +22,12 @@ pkg: setup
 sim:
 	cargo build --release -p graph-sim
 
-lint: setup
+## lint: Rust format and clippy (host and wasm32); the demo's JS type-checked against pkg/'s .d.ts
+lint: setup pkg
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	tsc -p www/tsconfig.json --checkJs --noEmit
 
 test-host:
 	cargo test --workspace
@@ -48,7 +51,7 @@ test-runtimes: consumer sim
 test-demo: pkg sim
 	scripts/test-demo.sh
 
-## test: everything CI checks
+## test: everything CI checks, tier by tier (tests/README.md)
 test: lint test-host test-wasm test-js test-browser test-runtimes test-demo
 
 bench: pkg sim

@@ -1,7 +1,7 @@
 // Decoding cost: one page of 25 threads × 20 detailed messages, through listConversations
 // (fetch mocked in-process, so no network is timed) against JSON.parse of the same body, in the
 // same run. Writes "## Decoding a page" of BENCHMARKS.md.
-import { startSim } from "../tests/js/sim.mjs";
+import { startSim } from "../tests/js/launch.mjs";
 import { machine, median, root, writeSection } from "./bench_common.mjs";
 
 const { ConversationsClient, initWasm } = await import(`${root}/pkg/entry/node.js`);

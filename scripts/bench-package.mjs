@@ -10,23 +10,19 @@
 //   Worker calls graph-sim), next to the same Worker written with plain fetch.
 // Medians of RUNS runs (default 15; BENCH_RUNS overrides). Runs interleave the variants so load
 // from other jobs on the machine hits them alike.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { BUDGET, measure, totals } from "../tests/runtimes/size.mjs";
 import { median, writeSection } from "./bench_common.mjs";
+import { PAGE } from "../tests/js/client.suite.mjs";
+import { root, startSim, tool } from "../tests/js/launch.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const work = join(root, "target/bench-package");
 const app = join(work, "app");
-const tool = createRequire(join(root, "tools/package.json"));
 const META = "facebook-nodejs-business-sdk";
-const PAGE = { id: "106000000000001", token: "sim-page-token" };
 const FIELDS = "participants,snippet,updated_time,unread_count";
 
 const HEADING = "## Package size and cold start";
@@ -93,18 +89,6 @@ function installMeta() {
   }
   const nm = join(dir, "node_modules");
   return { version, dir, unpacked, unpackedSource, tarballBytes, modules: walkSize(nm), disk: diskBytes(nm), packages: packagesIn(nm), own: walkSize(join(nm, META)) };
-}
-
-// ---- graph-sim -------------------------------------------------------------------------------------
-async function startSim() {
-  const child = spawn(join(root, "target/release/graph-sim"), ["--port", "0", "--rate", "0", "--seed", "7"], { stdio: ["ignore", "pipe", "ignore"] });
-  const line = await new Promise((resolve, reject) => {
-    child.once("exit", (c) => reject(new Error(`graph-sim exited with ${c}`)));
-    createInterface({ input: child.stdout }).once("line", resolve);
-  });
-  const url = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
-  if (!url) throw new Error(`graph-sim: ${line}`);
-  return { url, stop: () => child.kill() };
 }
 
 // ---- cold start in Node ------------------------------------------------------------------------------
@@ -300,7 +284,7 @@ const ours = {
   packages: packagesIn(join(app, "node_modules")).length,
 };
 const meta = installMeta();
-const sim = await startSim();
+const sim = await startSim(["--rate", "0", "--seed", "7"]);
 try {
   log(`cold start in Node, ${RUNS} runs`);
   const node = benchNode(sim, meta);

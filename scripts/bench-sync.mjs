@@ -6,7 +6,7 @@
 // 3. memory: peak RSS growth while syncing 10,000 threads (both limits raised ×FACTOR).
 // Writes "## syncInbox" of BENCHMARKS.md.
 import { spawn } from "node:child_process";
-import { startSim } from "../tests/js/sim.mjs";
+import { startSim } from "../tests/js/launch.mjs";
 import { machine, root, writeSection } from "./bench_common.mjs";
 
 const THREADS = 1000;

@@ -2,11 +2,10 @@
 # `make bench`: every benchmark, one after the other; each writes its own section of BENCHMARKS.md.
 # Runs scripts/bench-*.mjs in name order, then any commands listed below.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source "$(dirname "$0")/lib.sh"
 for script in scripts/bench-*.mjs; do
-  echo "[bench] $script"
+  say "$script"
   node "$script"
 done
-echo "[bench] graph-sim throughput (see the Simulator throughput section for how to record it)"
+say "graph-sim throughput (see the Simulator throughput section for how to record it)"
 cargo run --quiet --release -p graph-sim --bin sim-bench -- --seconds 5 --connections 32

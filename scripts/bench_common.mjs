@@ -1,9 +1,9 @@
 // Shared by the benchmarks: BENCHMARKS.md sections, medians, the packed package.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "../tests/js/launch.mjs";
 
-export const root = fileURLToPath(new URL("..", import.meta.url));
+export { root };
 
 /** Replaces (or appends) the section that starts with `heading` in BENCHMARKS.md. */
 export function writeSection(heading, body) {

@@ -2,8 +2,7 @@
 # Packs pkg/ with `npm pack` and installs the tarball by name into a throwaway consumer project
 # (target/consumer), the way users get it. Prints the consumer's path.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
+source "$(dirname "$0")/lib.sh"
 consumer=$root/target/consumer
 rm -rf "$consumer" target/pack && mkdir -p "$consumer" target/pack
 (cd pkg && npm pack --silent --pack-destination "$root/target/pack" >/dev/null)

@@ -2,12 +2,9 @@
 # Installs what building and testing need, on a fresh machine or this one; quick when all is there.
 # Rust wasm target, wasm-bindgen-cli (the exact version Cargo.lock pins), wasm-pack, Chromium and
 # its driver (Debian), and the npm tools in tools/ (wasm-opt, TypeScript, Deno, Miniflare,
-# Playwright, Vite). Nothing is downloaded outside the package registries.
+# Playwright, Vite, esbuild). Nothing is downloaded outside the package registries.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
-
-say() { printf '[setup] %s\n' "$*"; }
+source "$(dirname "$0")/lib.sh"
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || { say "adding the wasm32 target"; rustup target add wasm32-unknown-unknown; }

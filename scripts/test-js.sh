@@ -2,8 +2,7 @@
 # The client suite in Node against graph-sim, importing the packed package by name
 # (scripts/consumer.sh must have run).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export GC_ROOT=$PWD
+source "$(dirname "$0")/lib.sh"
 consumer=target/consumer
 cp tests/js/*.mjs "$consumer/"
 cd "$consumer"

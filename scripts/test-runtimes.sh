@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # The packed package (target/pack/graph-conversations-*.tgz, made by scripts/consumer.sh) in
 # every runtime it claims, against one graph-sim on 127.0.0.1:
-#   Deno (deno test, npm resolution through package.json + node_modules), Cloudflare workerd
-#   (Miniflare 3, the Worker bundled the way wrangler does), TypeScript (tsc --strict against
-#   the installed .d.ts), the size budget, and the README's "Use it" snippets (Node, slim,
-#   browser <script type=module>, Vite build and dev server).
+#   Deno (the shared client suite tests/js/client.suite.mjs under deno test, npm resolution
+#   through package.json + node_modules), Cloudflare workerd (Miniflare 3: the shared client
+#   suite and the README's Worker, each bundled the way wrangler does), TypeScript (tsc --strict
+#   against the installed .d.ts), the size budget, and the README's "Use it" snippets (Node,
+#   slim, Deno, browser <script type=module> and Vite build and dev server in Chromium).
 # Everything runs in a throwaway project under target/runtimes; every step runs even when an
 # earlier one fails, and the script exits non-zero if any failed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-export PATH="$root/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-export DENO_NO_UPDATE_CHECK=1 GC_ROOT=$root
+source "$(dirname "$0")/lib.sh"
 
 work=$root/target/runtimes
 app=$work/app
@@ -20,7 +18,7 @@ ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 # --- the throwaway consumer: the tarball installed by name, as users get it -----------------
 tarball=$(ls "$root"/target/pack/graph-conversations-*.tgz 2>/dev/null | head -1 || true)
-[ -n "$tarball" ] || { echo "no target/pack/graph-conversations-*.tgz: run scripts/consumer.sh (make consumer) first" >&2; exit 1; }
+[ -n "$tarball" ] || die "no target/pack/graph-conversations-*.tgz: run scripts/consumer.sh (make consumer) first"
 rm -rf "$app" && mkdir -p "$app"
 # A private copy, so a concurrent `make consumer` (which deletes target/pack) cannot pull it away.
 cp "$tarball" "$app/graph-conversations.tgz"
@@ -32,7 +30,8 @@ JSON
 # The Vite snippet's config imports "vite", which a Vite app has installed: link the tools' copy.
 ln -s "$root/tools/node_modules/vite" "$app/node_modules/vite"
 cp -r tests/runtimes/. "$app/"
-cp tests/js/sim.mjs "$app/sim.mjs"
+# The shared client suite and the JS helper, beside the runners that import them.
+cp tests/js/client.suite.mjs tests/js/graph.mjs tests/js/launch.mjs tests/js/sim.mjs "$app/"
 
 # @types/node for the no-DOM TypeScript check: installed once from the registry into a cache
 # that survives between runs (tools/package.json does not have it).
@@ -44,35 +43,31 @@ if [ ! -f "$types_node/node_modules/@types/node/package.json" ]; then
     || echo "warning: could not install @types/node; the no-DOM TypeScript check will fail" >&2
 fi
 export GC_TYPES_NODE=$types_node/node_modules
-echo "[runtimes] consumer ready in target/runtimes/app ($(ms "$started") ms)"
+say "consumer ready in target/runtimes/app ($(ms "$started") ms)"
 
 # --- one simulator for every step --------------------------------------------------------------
-sim_out=$work/sim.out
-"$root/target/release/graph-sim" --port 0 --rate 0 --seed 7 >"$sim_out" 2>"$work/sim.err" &
-sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$sim_out" ] && break; sleep 0.05; done
-sim_url=$(head -1 "$sim_out" | sed -n 's#^listening on \(http://127\.0\.0\.1:[0-9]*\)$#\1#p')
-[ -n "$sim_url" ] || { echo "graph-sim did not start: $(cat "$sim_out" "$work/sim.err")" >&2; exit 1; }
+start_sim "$work/sim.out" --rate 0 --seed 7 2>"$work/sim.err"
 export GRAPH_SIM_URL=$sim_url
 sim_hostport=${sim_url#http://}
 
+# Every step runs in the consumer, in a process group of its own (browsers, workerd, Deno).
+cd "$app"
 failed=()
 step() {
   local name=$1; shift
   local t0; t0=$(date +%s%N)
-  echo "[runtimes] -- $name"
-  if (cd "$app" && "$@"); then
-    echo "[runtimes] ok   $name ($(ms "$t0") ms)"
+  say "-- $name"
+  if run_group "$@"; then
+    say "ok   $name ($(ms "$t0") ms)"
   else
-    echo "[runtimes] FAIL $name ($(ms "$t0") ms)"
+    say "FAIL $name ($(ms "$t0") ms)"
     failed+=("$name")
   fi
 }
 
 # Deno: the narrowest permissions that work (see the README's Deno section).
 deno_flags=(--allow-net="$sim_hostport" --allow-read=node_modules/graph-conversations/wasm)
-step "deno test" deno test --quiet "${deno_flags[@]}" deno/client.test.ts -- "$sim_url"
+step "deno: the shared client suite" deno test --quiet "${deno_flags[@]}" deno/suite.test.ts -- "$sim_url"
 step "deno snippet" node --test --test-reporter=spec deno/snippet.test.mjs
 step "workerd (Miniflare)" node --test --test-reporter=spec workerd.test.mjs
 step "typescript" node --test --test-reporter=spec types/types.test.mjs
@@ -81,8 +76,8 @@ step "node + slim snippets" node --test --test-reporter=spec node.test.mjs
 step "browser + vite (chromium)" node --test --test-reporter=spec browser.test.mjs
 step "README shows these snippets" node "$root/tests/runtimes/readme.mjs" --check
 
-echo "[runtimes] total $(ms "$started") ms"
+say "total $(ms "$started") ms"
 if [ ${#failed[@]} -gt 0 ]; then
-  printf '[runtimes] failed: %s\n' "${failed[@]}" >&2
+  say "failed: ${failed[*]}" >&2
   exit 1
 fi

@@ -6,14 +6,14 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { simClient } from "../js/sim.mjs";
-import { graph } from "./graph.mjs";
-import { root, startDemo } from "./stack.mjs";
-import { launchChromium } from "../js/chromium.mjs";
+import { graph } from "../js/graph.mjs";
+import { PAGE } from "../js/client.suite.mjs";
+import { launchChromium, root } from "../js/launch.mjs";
+import { startDemo } from "./stack.mjs";
 
-const artifacts = `${root}target/artifacts`;
+const artifacts = `${root}/target/artifacts`;
 mkdirSync(artifacts, { recursive: true });
 
-const PAGE = { id: "106000000000001", token: "sim-page-token" };
 const UNAVAILABLE = "details not available from Meta (only the 20 newest are kept)";
 // A small inbox whose sync takes several seconds at Meta's 2 calls/s: threads with up to 80
 // messages need their older message ids paged, so cancel and resume have time to act.

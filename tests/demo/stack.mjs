@@ -3,9 +3,7 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-
-export const root = fileURLToPath(new URL("../../", import.meta.url));
+import { root } from "../js/launch.mjs";
 
 /** Starts the demo stack; resolves to { url, stop() } once it printed the URL to open. */
 export async function startDemo(simArgs = []) {
@@ -34,8 +32,8 @@ export async function startDemo(simArgs = []) {
     async stop() {
       child.kill("SIGINT");
       const result = await exited;
-      rmSync(`${root}${dir}`, { recursive: true, force: true });
-      rmSync(`${root}${dir}.sim.log`, { force: true });
+      rmSync(`${root}/${dir}`, { recursive: true, force: true });
+      rmSync(`${root}/${dir}.sim.log`, { force: true });
       return result;
     },
   };

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { ConversationsClient, GraphApiError, computeAppSecretProof } from "graph-conversations";
-import { startSim } from "./sim.mjs";
+import { startSim } from "./launch.mjs";
 
 const SECRET = "app-secret-for-tests";
 let sim;

@@ -1,7 +1,7 @@
 // The shared client suite in Node, against graph-sim, importing the installed package by name.
 import { test, before, after } from "node:test";
 import * as api from "graph-conversations";
-import { startSim } from "./sim.mjs";
+import { startSim } from "./launch.mjs";
 import { cases } from "./client.suite.mjs";
 
 let sim;

@@ -1,24 +1,5 @@
-// Starts graph-sim on a free loopback port for a test file and talks to its control API.
-// Browser pages import this module too (for simClient), so Node APIs load only in startSim.
-
-export async function startSim(args = []) {
-  const [{ spawn }, { createInterface }, { fileURLToPath }] = await Promise.all([
-    import("node:child_process"), import("node:readline"), import("node:url"),
-  ]);
-  const root = fileURLToPath(new URL(process.env.GC_ROOT ? `file://${process.env.GC_ROOT}/` : "../../", import.meta.url));
-  const bin = process.env.GRAPH_SIM_BIN ?? `${root}/target/release/graph-sim`;
-  const child = spawn(bin, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`graph-sim exited with ${code}`)));
-    lines.once("line", (line) => {
-      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
-      m ? resolve(m[1]) : reject(new Error(`unexpected first line: ${line}`));
-    });
-  });
-  return simClient(url, () => child.kill());
-}
+// graph-sim's control API (/__sim/), usable from Node, Deno, workerd and a browser page: it uses
+// only fetch. Starting a simulator is launch.mjs's startSim (Node).
 
 /** The control API, usable from Node and from a browser page. */
 export function simClient(url, stop = () => {}) {

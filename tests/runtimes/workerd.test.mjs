@@ -1,37 +1,45 @@
-// The README's Worker (snippets/worker.js) in workerd through Miniflare 3, bundled the way
-// wrangler does it: esbuild with the conditions ["workerd", "worker", "browser"] and the .wasm
-// kept as its own module that workerd hands over as a compiled WebAssembly.Module.
-import { test, before, after } from "node:test";
+// Cloudflare workerd through Miniflare 3, each Worker bundled the way wrangler does it: esbuild
+// with the conditions ["workerd", "worker", "browser"] and the .wasm kept as its own module that
+// workerd hands over as a compiled WebAssembly.Module.
+// 1. The README's Worker (snippets/worker.js);
+// 2. the shared client suite (tests/js/client.suite.mjs) inside a Worker, one test per case.
+// Both run behind workerd/guard.js, which refuses to compile wasm from bytes, as production does.
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { importTool, listedThreads, sim, PAGE, app } from "./lib.mjs";
+import { cases } from "./client.suite.mjs";
 
 const out = join(app, ".workerd-build");
+const suiteOut = join(app, ".workerd-suite-build");
 const modulesRules = [
   { type: "ESModule", include: ["**/*.js"] },
   { type: "CompiledWasm", include: ["**/*.wasm"] },
 ];
 let mf;
 let metafile;
+let suite;
+const { Miniflare } = await importTool("miniflare");
 
-async function options(bindings) {
+function options(scriptPath, bindings) {
   return {
     modules: true,
-    scriptPath: join(out, "main.js"),
+    scriptPath,
     modulesRules,
     compatibilityDate: "2025-07-01",
     bindings: { PAGE_ID: PAGE.id, GRAPH_BASE_URL: sim.url, ...bindings },
   };
 }
 
-before(async () => {
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
+/** Bundles `entry` into `outdir` as wrangler would; resolves to esbuild's metafile. */
+async function bundle(entry, outdir) {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   const esbuild = await importTool("esbuild");
   const result = await esbuild.build({
-    entryPoints: [join(app, "snippets/worker.js")],
-    outdir: out,
+    entryPoints: [entry],
+    outdir,
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -42,11 +50,14 @@ before(async () => {
     metafile: true,
     logLevel: "silent",
   });
-  metafile = result.metafile;
+  return result.metafile;
+}
+
+before(async () => {
+  metafile = await bundle(join(app, "snippets/worker.js"), out);
   cpSync(join(app, "workerd/guard.js"), join(out, "guard.js"));
   cpSync(join(app, "workerd/main.js"), join(out, "main.js"));
-  const { Miniflare } = await importTool("miniflare");
-  mf = new Miniflare(await options({ PAGE_TOKEN: PAGE.token }));
+  mf = new Miniflare(options(join(out, "main.js"), { PAGE_TOKEN: PAGE.token }));
   await mf.ready;
 });
 after(() => mf?.dispose());
@@ -107,10 +118,33 @@ test("the wasm was instantiated from the imported Module, never compiled from by
 });
 
 test("a Graph error reaches the Worker as a GraphApiError with its kind", async () => {
-  await mf.setOptions(await options({ PAGE_TOKEN: "revoked-token" }));
+  await mf.setOptions(options(join(out, "main.js"), { PAGE_TOKEN: "revoked-token" }));
   const res = await mf.dispatchFetch("http://worker.local/");
   const body = await res.json();
   assert.equal(res.status, 400, JSON.stringify(body)); // Graph answers an invalid token (code 190) with HTTP 400
   assert.equal(body.error, "auth");
   assert.ok(!body.message.includes("revoked-token"), "the token is not in the message");
+});
+
+describe("the shared client suite in workerd", () => {
+  before(async () => {
+    await bundle(join(app, "workerd/suite.js"), suiteOut);
+    suite = new Miniflare(options(join(suiteOut, "suite.js")));
+    await suite.ready;
+  });
+  after(() => suite?.dispose());
+
+  test("the Worker bundles the same suite as this runner", async () => {
+    const names = await (await suite.dispatchFetch("http://suite.local/")).json();
+    assert.deepEqual(names, Object.keys(cases));
+  });
+
+  for (const name of Object.keys(cases)) {
+    test(name, async () => {
+      const res = await suite.dispatchFetch(`http://suite.local/?case=${encodeURIComponent(name)}`);
+      const r = await res.json();
+      assert.ok(r.ok, `failed in workerd:\n${r.error}`);
+      assert.deepEqual(r.guard.violations, [], "the wasm was never compiled from bytes");
+    });
+  }
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // Requests over a sync's time: the cumulative count reported by onProgress (a step line) against
 // what the rate limit allows (a dashed line rising at `limit` calls per second). syncInbox reports
 // after each synced thread, so the steps are as fine as its yields; the slope is what matters.

@@ -1,3 +1,4 @@
+// @ts-check
 // The connect panel: where to call (base URL, API version), with which token, for which inbox.
 // On the embedded simulator, presets for its accounts come from `/__sim/accounts` and the page
 // connects to the first one at once. The token lives only in the form field and the client.
@@ -7,13 +8,22 @@ import { errorBox } from "./errors.js";
 import { Identity } from "./people.js";
 import { presetsOf, simulatorAccounts, simulatorThreadTotal } from "./simulator.js";
 
+/**
+ * The form's control named `name` (an <input> or a <select>: both have a `value`).
+ * @param {HTMLFormElement} form
+ * @param {string} name
+ */
+const field = (form, name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+
+/** @param {HTMLFormElement} form */
 function readForm(form) {
-  const v = (name) => form.elements[name].value.trim();
+  /** @param {string} name */
+  const v = (name) => field(form, name).value.trim();
   return {
     baseUrl: v("baseUrl").replace(/\/+$/, ""),
     accessToken: v("accessToken"),
     account: v("account"),
-    platform: v("platform"),
+    platform: /** @type {import("graph-conversations").Platform} */ (v("platform")),
     apiVersion: v("apiVersion"),
     requestsPerSecond: Number(v("requestsPerSecond")),
   };
@@ -23,6 +33,21 @@ function readForm(form) {
  * A connection: the client and what identifies the inbox. `signal` aborts when a newer
  * connection replaces this one, so every panel's pending work stops with it. `threadTotal()`
  * resolves to the inbox's thread count where it is known (on the simulator), else undefined.
+ * @typedef {object} Session
+ * @property {ConversationsClient} client
+ * @property {string} accountId
+ * @property {import("graph-conversations").Platform} platform
+ * @property {number} requestsPerSecond
+ * @property {Identity} identity
+ * @property {AbortSignal} signal
+ * @property {() => Promise<number | undefined>} threadTotal
+ */
+
+/**
+ * @param {ReturnType<typeof readForm>} settings
+ * @param {AbortSignal} signal
+ * @param {boolean} onSimulator
+ * @returns {Session}
  */
 function openSession(settings, signal, onSimulator) {
   const { baseUrl, accessToken, apiVersion, requestsPerSecond, account, platform } = settings;
@@ -42,11 +67,12 @@ function openSession(settings, signal, onSimulator) {
 /**
  * Wires the form; `onConnect(session)` is called for each connection. Bad options (the client
  * refuses them) are shown in `status` instead.
+ * @param {{ form: HTMLFormElement, status: HTMLElement, onConnect: (session: Session) => void }} panel
  */
 export async function setupConnect({ form, status, onConnect }) {
-  const presetField = form.querySelector(".field-preset");
-  const presetSelect = form.elements.preset;
-  form.elements.baseUrl.value = location.origin;
+  const presetField = /** @type {HTMLElement} */ (form.querySelector(".field-preset"));
+  const presetSelect = /** @type {HTMLSelectElement} */ (form.elements.namedItem("preset"));
+  field(form, "baseUrl").value = location.origin;
 
   let current = null; // AbortController of the live session
   let accounts = null; // the simulator's, once known
@@ -81,9 +107,9 @@ export async function setupConnect({ form, status, onConnect }) {
   replace(presetSelect, presets.map((p, i) => h("option", { value: String(i) }, p.label)));
   const apply = () => {
     const p = presets[Number(presetSelect.value)];
-    form.elements.accessToken.value = p.accessToken;
-    form.elements.account.value = p.account;
-    form.elements.platform.value = p.platform;
+    field(form, "accessToken").value = p.accessToken;
+    field(form, "account").value = p.account;
+    field(form, "platform").value = p.platform;
   };
   presetSelect.addEventListener("change", () => {
     apply();

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM and formatting helpers shared by every panel.
 
 /**

@@ -1,3 +1,4 @@
+// @ts-check
 // How a failure is shown everywhere: what was being done, the GraphApiError kind, and the
 // identifiers Meta support asks for (code, subcode, fbtrace_id).
 import { GraphApiError } from "graph-conversations";

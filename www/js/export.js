@@ -1,3 +1,4 @@
+// @ts-check
 // The synced inbox as NDJSON: one `{conversation, messages}` JSON line per conversation.
 
 export function toNdjson(synced) {

@@ -1,8 +1,16 @@
+// @ts-check
 // "Find thread with user id": findConversation for a PSID (Messenger) or IGSID (Instagram).
 import { replace } from "./dom.js";
 import { errorBox, isAborted } from "./errors.js";
 import { LIST_FIELDS } from "./threads.js";
 
+/**
+ * @param {{
+ *   form: HTMLFormElement, result: HTMLElement,
+ *   getSession: () => import("./connect.js").Session | null,
+ *   onFound: (conversation: import("graph-conversations").Conversation) => void,
+ * }} panel
+ */
 export function setupFind({ form, result, getSession, onFound }) {
   let controller = null;
   form.addEventListener("submit", async (event) => {
@@ -12,7 +20,7 @@ export function setupFind({ form, result, getSession, onFound }) {
       replace(result, "Connect first.");
       return;
     }
-    const userId = form.elements.userId.value.trim();
+    const userId = /** @type {HTMLInputElement} */ (form.elements.namedItem("userId")).value.trim();
     controller?.abort();
     controller = new AbortController();
     const signal = AbortSignal.any([session.signal, controller.signal]);

@@ -1,3 +1,4 @@
+// @ts-check
 // The demo dashboard: connect panel, thread list, thread view, find, and inbox sync.
 // Plain ES modules; `graph-conversations` comes from the importmap in index.html.
 import { setupConnect } from "./connect.js";
@@ -6,8 +7,12 @@ import { createSyncPanel } from "./sync.js";
 import { createThreadList } from "./threads.js";
 import { createThreadView } from "./thread-view.js";
 
+/** @param {string} id */
 const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const form = (id) => /** @type {HTMLFormElement} */ ($(id));
 
+/** @type {import("./connect.js").Session | null} */
 let session = null;
 
 const view = createThreadView({ title: $("thread-title"), meta: $("thread-meta"), body: $("thread-body") });
@@ -41,7 +46,7 @@ const sync = createSyncPanel({
 });
 
 setupFind({
-  form: $("find"),
+  form: form("find"),
   result: $("find-result"),
   getSession: () => session,
   onFound(conversation) {
@@ -51,7 +56,7 @@ setupFind({
 });
 
 setupConnect({
-  form: $("connect"),
+  form: form("connect"),
   status: $("connect-status"),
   onConnect(next) {
     session = next;

@@ -1,3 +1,4 @@
+// @ts-check
 // One message as the thread view shows it: text, media, shares, story replies and mentions,
 // reactions, the message it replies to, and tags. Media URLs are Meta's signed CDN links; when
 // one cannot be loaded (offline, expired) a labelled placeholder link stays in its place.
@@ -30,7 +31,11 @@ function placeholder(icon, label, href) {
   );
 }
 
-/** An <img>/<video> that turns into a placeholder link when its URL does not load. */
+/**
+ * An <img>/<video> that turns into a placeholder link when its URL does not load.
+ * @param {"img" | "video"} kind
+ * @param {{ src?: string, poster?: string, alt: string, href?: string, icon: string }} options
+ */
 function media(kind, { src, poster, alt, href, icon }) {
   const missing = () => placeholder(icon, alt, href);
   if (kind === "video") {

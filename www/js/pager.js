@@ -1,3 +1,4 @@
+// @ts-check
 // Infinite scrolling over any `.pages()` iterator: the next page is fetched when a sentinel
 // element scrolls into view. Used by the thread list and by a thread's messages.
 import { replace } from "./dom.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // Who is who in a thread: the business (the connected Page or Instagram account) and the customer.
 
 export function displayName(participant) {

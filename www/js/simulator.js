@@ -1,3 +1,4 @@
+// @ts-check
 // What the page learns when it is served by graph-sim (`make demo`): the simulator's accounts,
 // from its control API `/__sim/accounts`. Against real Graph none of this exists and the
 // dashboard works without it.

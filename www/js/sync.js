@@ -1,3 +1,4 @@
+// @ts-check
 // The "Sync inbox" panel: client.syncInbox with a progress bar, live counts from onProgress
 // (SyncProgress in the package's types), a chart of requests per second, cancel
 // (AbortController) and resume (from the last checkpoint the sync yielded), and an NDJSON export
@@ -20,6 +21,7 @@ class Ledger {
   finishedRuns = zero();
   total = undefined; // threads in the inbox, where known
 
+  /** @param {import("graph-conversations").SyncedConversation} item */
   record(item) {
     this.synced.set(item.conversation.id, { conversation: item.conversation, messages: item.messages });
     this.checkpoint = item.checkpoint;
@@ -38,6 +40,7 @@ class Ledger {
 
 export function createSyncPanel(el) {
   const chart = new RequestChart(el.chart);
+  /** @type {import("./connect.js").Session | null} */
   let session = null;
   let state = "idle"; // idle | running | cancelled | failed | done
   let ledger = new Ledger();
@@ -121,6 +124,7 @@ export function createSyncPanel(el) {
 
   async function start(resume) {
     if (!session || state === "running") return;
+    /** @type {{ controller: AbortController, startedAt: number, progress: Partial<import("graph-conversations").SyncProgress> }} */
     const current = { controller: new AbortController(), startedAt: performance.now(), progress: zero() };
     const signal = AbortSignal.any([session.signal, current.controller.signal]);
     if (!resume) {
@@ -132,6 +136,7 @@ export function createSyncPanel(el) {
     replace(el.error);
     setState("running");
     ticker = setInterval(schedule, 250);
+    /** @param {import("graph-conversations").SyncProgress} progress */
     const onProgress = (progress) => {
       if (run !== current) return;
       current.progress = progress;
@@ -173,7 +178,10 @@ export function createSyncPanel(el) {
 
   render();
   return {
-    /** A new connection: whatever ran for the old one is dropped. */
+    /**
+     * A new connection: whatever ran for the old one is dropped.
+     * @param {import("./connect.js").Session} next
+     */
     reset(next) {
       stopRun();
       session = next;

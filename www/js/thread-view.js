@@ -1,3 +1,4 @@
+// @ts-check
 // One thread: its messages newest first, page after page as you scroll. Graph keeps details for
 // the newest 20 messages of a thread only; older ones are listed with id and time, and asking for
 // their details (getMessage) rejects with kind "message_unavailable", which is shown as such.
@@ -55,6 +56,10 @@ export function createThreadView({ title, meta, body }) {
     clear() {
       blank(h("p", { class: "empty" }, "Pick a thread on the left to read it here, newest message first."));
     },
+    /**
+     * @param {import("./connect.js").Session} session
+     * @param {import("graph-conversations").Conversation} conversation
+     */
     open(session, conversation) {
       close();
       const controller = new AbortController();

@@ -1,3 +1,4 @@
+// @ts-check
 // The thread list: a listbox of conversations, newest first, loading the next page as its end
 // scrolls into view. Arrow keys, Home/End and PageUp/PageDown move; Enter or Space opens.
 import { colorFor, h, initials, replace, shortTime, timeEl } from "./dom.js";
@@ -97,6 +98,10 @@ export function createThreadList({ list, scroll, more, count, onOpen }) {
     focusItem(target);
   });
 
+  /**
+   * @param {import("graph-conversations").Page<import("graph-conversations").Conversation>} page
+   * @param {import("./connect.js").Session} session
+   */
   function render(page, session) {
     const conversations = page.data ?? [];
     session.identity.learnFrom(conversations);
@@ -109,7 +114,10 @@ export function createThreadList({ list, scroll, more, count, onOpen }) {
   }
 
   return {
-    /** Starts over for a (new) connection. */
+    /**
+     * Starts over for a (new) connection.
+     * @param {import("./connect.js").Session} session
+     */
     reset(session) {
       loader?.stop();
       byId.clear();

@@ -1,5 +1,5 @@
-// syncInbox as API.md documents it, compiled (never run) by types.test.mjs once the package's
-// .d.ts declares syncInbox.
+// syncInbox as the README documents it, compiled (never run) by types.test.mjs: the package's
+// .d.ts must declare it.
 import { ConversationsClient, GraphApiError, type Message, type SyncedConversation } from "graph-conversations";
 
 /** Imports a Page's inbox into a store, resumable from the last checkpoint it saved. */

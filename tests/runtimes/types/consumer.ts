@@ -1,4 +1,4 @@
-// A TypeScript consumer of the installed package, using every public operation the way API.md
+// A TypeScript consumer of the installed package, using every public operation the way the README
 // documents it. Compiled with `tsc --strict --noEmit` (never run) by types.test.mjs under
 // several module resolutions and libs. Lines marked @ts-expect-error must stay errors.
 import {
@@ -163,7 +163,7 @@ export function describe(error: unknown): string {
     case "graph":
       return base;
     default: {
-      // Every kind API.md lists is handled above; a new kind must be added here.
+      // Every kind the README lists (GraphApiError) is handled above; a new kind must be added here.
       const unhandled: never = error.kind;
       return unhandled;
     }

@@ -1,5 +1,5 @@
 // What the simulator serves, read with plain HTTP (not through the package under test), to check
-// the dashboard's lists and its export against.
+// what a page shows (the demo dashboard's lists and export, the README's snippets) against.
 
 const THROTTLE_CODES = new Set([4, 17, 32, 613, 80006]);
 
@@ -32,6 +32,7 @@ export function graph(url, token, version = "v26.0") {
 
   return {
     get,
+    all,
     /** The inbox's threads, newest first, each with the ids of all its messages (newest first). */
     async inbox(account, platform) {
       const threads = await all(`${account}/conversations`, {
