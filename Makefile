@@ -26,7 +26,9 @@ sim:
 lint: setup pkg
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p graph-conversations
+	cargo package --quiet --no-verify --allow-dirty -p graph-conversations
 	tsc -p www/tsconfig.json --checkJs --noEmit
 
 test-host:

@@ -116,7 +116,12 @@ export function defineApi(defaultLoader) {
     }
   }
 
-  return { ConversationsClient, computeAppSecretProof, initWasm };
+  async function clientDefaults() {
+    await ready();
+    return glue.clientDefaults();
+  }
+
+  return { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm };
 }
 
 const PROMISE_METHODS = ["listConversations", "findConversation", "getConversation", "listMessages", "getMessage"];

@@ -46,8 +46,8 @@ pub use crate::wasm::__test_support;
 pub use crate::wasm::{ConversationsClient, FetchTransport};
 
 pub use crate::client::{
-    Client, ClientOptions, ClientStats, Paginated, TokenTransport, DEFAULT_API_VERSION,
-    DEFAULT_BASE_URL,
+    Client, ClientDefaults, ClientOptions, ClientStats, Paginated, TokenTransport,
+    DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND,
 };
 pub use crate::core::error::{ErrorKind, GraphApiError};
 pub use crate::core::hmac::verify_signature_header;

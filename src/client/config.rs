@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_with_macros::skip_serializing_none;
 
 use crate::core::error::GraphApiError;
+use crate::core::models::MESSAGE;
 use crate::core::proof::AppSecretProof;
 use crate::core::retry::RetryPolicy;
 use crate::core::secret::Secret;
@@ -12,6 +13,43 @@ use crate::core::secret::Secret;
 pub const DEFAULT_API_VERSION: &str = "v26.0";
 /// The Graph host for Page tokens.
 pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
+/// Meta's Conversations API limit: 2 calls per second per Page or Instagram account.
+pub const DEFAULT_REQUESTS_PER_SECOND: f64 = 2.0;
+const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+
+/// What a client uses when its options leave a setting out, for dashboards that show them
+/// (`clientDefaults()` in JS).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ClientDefaults {
+    /// The Graph API version.
+    pub api_version: &'static str,
+    /// The Graph host.
+    pub base_url: &'static str,
+    /// The pace per Page or Instagram account.
+    pub requests_per_second: f64,
+    /// Per request.
+    pub timeout_ms: f64,
+    /// Retries of transient and throttling failures.
+    pub max_retries: u32,
+    /// The message fields `getMessage` asks for when none are named.
+    pub message_fields: Vec<&'static str>,
+}
+
+impl ClientDefaults {
+    /// The defaults of this version of the package.
+    pub fn get() -> Self {
+        ClientDefaults {
+            api_version: DEFAULT_API_VERSION,
+            base_url: DEFAULT_BASE_URL,
+            requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            max_retries: RetryPolicy::default().max_retries,
+            message_fields: MESSAGE.requested_fields().collect(),
+        }
+    }
+}
 
 /// How the access token travels.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,17 +162,17 @@ impl Config {
                 "apiVersion must look like \"v26.0\", got \"{api_version}\""
             )));
         }
-        let requests_per_second = o.requests_per_second.unwrap_or(2.0);
+        let requests_per_second = o.requests_per_second.unwrap_or(DEFAULT_REQUESTS_PER_SECOND);
         if !requests_per_second.is_finite() || requests_per_second < 0.0 {
             return Err(bad(
                 "requestsPerSecond must be 0 (off) or a positive number",
             ));
         }
-        let timeout_ms = o.timeout_ms.unwrap_or(30_000.0);
+        let timeout_ms = o.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
         if !timeout_ms.is_finite() || timeout_ms <= 0.0 {
             return Err(bad("timeoutMs must be a positive number"));
         }
-        let max_retries = o.max_retries.unwrap_or(4);
+        let max_retries = o.max_retries.unwrap_or(RetryPolicy::default().max_retries);
         if max_retries > 20 {
             return Err(bad("maxRetries must be at most 20"));
         }

@@ -15,7 +15,10 @@ mod tests;
 
 use std::sync::{Arc, Mutex};
 
-pub use config::{ClientOptions, TokenTransport, DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+pub use config::{
+    ClientDefaults, ClientOptions, TokenTransport, DEFAULT_API_VERSION, DEFAULT_BASE_URL,
+    DEFAULT_REQUESTS_PER_SECOND,
+};
 #[cfg(target_arch = "wasm32")]
 pub(crate) use decode::{Body, Decode};
 pub use paginated::Paginated;

@@ -14,6 +14,13 @@ use crate::client::{Client, Decode, Paginated};
 use crate::core::error::GraphApiError;
 use crate::core::operations::{self as op, first_item, Operation, Shape};
 
+/// `clientDefaults()`: what a client uses when its options leave a setting out. Typed in
+/// `wasm/typescript.rs`, since the package's wrapper makes it async (the wasm loads lazily).
+#[wasm_bindgen(js_name = clientDefaults, skip_typescript)]
+pub fn client_defaults() -> Result<JsValue, JsValue> {
+    to_js(&crate::client::ClientDefaults::get()).map_err(to_js_error)
+}
+
 /// A Conversations API client for JS.
 #[wasm_bindgen]
 pub struct ConversationsClient {

@@ -37,6 +37,9 @@ export type Extra = Record<string, unknown>;
  */
 export declare function computeAppSecretProof(accessToken: string, appSecret: string, time?: number): Promise<AppSecretProof>;
 
+/** What a client uses when its options leave a setting out (Meta's pace, default fields ...). */
+export declare function clientDefaults(): Promise<ClientDefaults>;
+
 /** Per-call options every operation accepts. */
 export interface RequestOptions {
   /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */

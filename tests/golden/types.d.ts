@@ -2,9 +2,7 @@
 /* eslint-disable */
 
 /** What went wrong, coarse enough to act on. */
-export type GraphApiErrorKind = "invalid_argument" | "auth" | "permission" | "not_found"
-| "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout"
-| "aborted" | "invalid_response" | "graph";
+export type GraphApiErrorKind = ErrorKind;
 
 /** Every failure rejects with this class (one identity in every runtime). */
 export declare class GraphApiError extends Error {
@@ -33,6 +31,9 @@ export type Extra = Record<string, unknown>;
  * to a browser. `time` defaults to now (unix seconds).
  */
 export declare function computeAppSecretProof(accessToken: string, appSecret: string, time?: number): Promise<AppSecretProof>;
+
+/** What a client uses when its options leave a setting out (Meta's pace, default fields ...). */
+export declare function clientDefaults(): Promise<ClientDefaults>;
 
 /** Per-call options every operation accepts. */
 export interface RequestOptions {
@@ -128,9 +129,21 @@ export interface BusinessUseCaseUsage {
      * The Page or Instagram account the header keyed this entry by.
      */
     business_id: string;
+    /**
+     * The use case (`messenger`, `instagram` ...), Graph's `type`.
+     */
     type?: string;
+    /**
+     * Percentage of the allowed calls used.
+     */
     call_count?: number;
+    /**
+     * Percentage of the allowed CPU time used.
+     */
     total_cputime?: number;
+    /**
+     * Percentage of the allowed total time used.
+     */
     total_time?: number;
     /**
      * Minutes until calls are allowed again.
@@ -216,6 +229,9 @@ export interface ClientOptions {
  * Options of `syncInbox(pageId, options)` / `Client::sync_inbox`.
  */
 export interface SyncOptions {
+    /**
+     * Which inbox: required.
+     */
     platform: Platform;
     /**
      * ISO 8601 or unix seconds: threads updated before it are not fetched again. Pass the
@@ -244,8 +260,17 @@ export interface SyncOptions {
  * Percentages of the platform allowance used (`X-App-Usage`, `X-Page-Usage`).
  */
 export interface AppUsage {
+    /**
+     * Percentage of the allowed calls used.
+     */
     call_count?: number;
+    /**
+     * Percentage of the allowed total time used.
+     */
     total_time?: number;
+    /**
+     * Percentage of the allowed CPU time used.
+     */
     total_cputime?: number;
 }
 
@@ -259,6 +284,9 @@ export type ReplyTo = { mid?: string; is_self_reply?: boolean; unparsed?: Extra 
  * authenticates calls for five minutes.
  */
 export interface AppSecretProof {
+    /**
+     * Hex HMAC-SHA256 of `token|time` keyed with the app secret.
+     */
     proof: string;
     /**
      * Unix seconds, sent as `appsecret_time`.
@@ -285,6 +313,46 @@ export interface Usage {
 }
 
 /**
+ * What a client uses when its options leave a setting out, for dashboards that show them
+ * (`clientDefaults()` in JS).
+ */
+export interface ClientDefaults {
+    /**
+     * The Graph API version.
+     */
+    apiVersion: string;
+    /**
+     * The Graph host.
+     */
+    baseUrl: string;
+    /**
+     * The pace per Page or Instagram account.
+     */
+    requestsPerSecond: number;
+    /**
+     * Per request.
+     */
+    timeoutMs: number;
+    /**
+     * Retries of transient and throttling failures.
+     */
+    maxRetries: number;
+    /**
+     * The message fields `getMessage` asks for when none are named.
+     */
+    messageFields: string[];
+}
+
+/**
+ * What went wrong, coarse enough to act on. The wire names are the JS `kind` strings (the
+ * TypeScript union `ErrorKind`, aliased as `GraphApiErrorKind`, is generated from this enum).
+ *
+ * The single source of truth for what each kind means to a caller: [`ErrorKind::is_retryable`],
+ * [`ErrorKind::is_transient`] and [`ErrorKind::is_sync_recoverable`]. New kinds may be added.
+ */
+export type ErrorKind = "invalid_argument" | "auth" | "permission" | "not_found" | "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout" | "aborted" | "invalid_response" | "graph";
+
+/**
  * Where a sync stands.
  */
 export interface SyncProgress {
@@ -308,6 +376,9 @@ export interface SyncProgress {
      * Time spent waiting for the pace or for a throttle to lift.
      */
     rateLimitWaitMs: number;
+    /**
+     * Time since the sync started.
+     */
     elapsedMs: number;
     /**
      * Threads per list request right now.
@@ -317,6 +388,9 @@ export interface SyncProgress {
      * Pass as `since` to the next run to fetch only what changed.
      */
     nextSince?: string;
+    /**
+     * The sync has finished.
+     */
     done: boolean;
 }
 
@@ -329,12 +403,21 @@ export type Platform = "messenger" | "instagram";
  * `conversations(pageId, options)`: every thread, page after page.
  */
 export interface ConversationsOptions {
+    /**
+     * Which inbox: required (`None` is rejected as `invalid_argument`).
+     */
     platform: Platform;
+    /**
+     * Graph's `folder` (`inbox`, `other`, `page_done`, `pending`, `spam`).
+     */
     folder?: string;
     /**
-     * Page size.
+     * Threads per request.
      */
     limit?: number;
+    /**
+     * Graph field names, nested expansion allowed.
+     */
     fields?: string[];
 }
 
@@ -342,8 +425,17 @@ export interface ConversationsOptions {
  * `findConversation(pageId, options)`: the thread with one person, or `null`.
  */
 export interface FindConversationOptions {
+    /**
+     * Which inbox: required (`None` is rejected as `invalid_argument`).
+     */
     platform: Platform;
+    /**
+     * The person's PSID (Messenger) or IGSID (Instagram).
+     */
     userId: string;
+    /**
+     * Graph field names, nested expansion allowed.
+     */
     fields?: string[];
 }
 
@@ -351,6 +443,10 @@ export interface FindConversationOptions {
  * `getConversation(id, options)` and `getMessage(id, options)`.
  */
 export interface GetOptions {
+    /**
+     * Graph field names, nested expansion allowed; `getMessage` asks for every documented
+     * message field when none are named.
+     */
     fields?: string[];
 }
 
@@ -358,14 +454,29 @@ export interface GetOptions {
  * `listConversations(pageId, options)`: one page of a Page's or Instagram account's threads.
  */
 export interface ListConversationsOptions {
+    /**
+     * Which inbox: required (`None` is rejected as `invalid_argument`).
+     */
     platform: Platform;
     /**
      * A PSID (Messenger) or IGSID (Instagram): only the thread with that person.
      */
     userId?: string;
+    /**
+     * Graph's `folder` (`inbox`, `other`, `page_done`, `pending`, `spam`).
+     */
     folder?: string;
+    /**
+     * Threads per page.
+     */
     limit?: number;
+    /**
+     * The page after this cursor (`paging.cursors.after`).
+     */
     after?: string;
+    /**
+     * The page before this cursor (`paging.cursors.before`).
+     */
     before?: string;
     /**
      * Graph field names, nested expansion allowed: `"messages.limit(20){id,message}"`.
@@ -377,9 +488,21 @@ export interface ListConversationsOptions {
  * `listMessages(conversationId, options)`: one page of a thread's messages, newest first.
  */
 export interface ListMessagesOptions {
+    /**
+     * Messages per page.
+     */
     limit?: number;
+    /**
+     * The page after this cursor (`paging.cursors.after`).
+     */
     after?: string;
+    /**
+     * The page before this cursor (`paging.cursors.before`).
+     */
     before?: string;
+    /**
+     * Message fields (default `id`, `created_time`; details exist for the newest 20 only).
+     */
     fields?: string[];
 }
 
@@ -387,7 +510,13 @@ export interface ListMessagesOptions {
  * `messages(conversationId, options)`: every message of a thread, page after page.
  */
 export interface MessagesOptions {
+    /**
+     * Messages per request.
+     */
     limit?: number;
+    /**
+     * Message fields (default `id`, `created_time`).
+     */
     fields?: string[];
 }
 
@@ -425,6 +554,9 @@ export class ConversationsClient {
      * Every message of a thread, newest first.
      */
     messages(conversationId: string, options?: MessagesOptions & RequestOptions): Paginated<Message>;
+    /**
+     * `new ConversationsClient(options)`: validated at once; bad options throw `invalid_argument`.
+     */
     constructor(options: ClientOptions);
     /**
      * A whole inbox, paced and resumable: `for await (const { conversation, messages,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { inspect } from "node:util";
 import { ConversationsClient, GraphApiError, computeAppSecretProof } from "graph-conversations";
-import { startSim } from "./sim.mjs";
+import { startSim } from "./launch.mjs";
 
 const TOKEN = "sim-page-token";
 const SECRET = "app-secret-0815";

@@ -2,14 +2,15 @@
 // One message as the thread view shows it: text, media, shares, story replies and mentions,
 // reactions, the message it replies to, and tags. Media URLs are Meta's signed CDN links; when
 // one cannot be loaded (offline, expired) a labelled placeholder link stays in its place.
+import { clientDefaults } from "graph-conversations";
 import { formatBytes, h, longTime, replace, timeEl } from "./dom.js";
 import { errorBox } from "./errors.js";
 import { displayName } from "./people.js";
 
-export const DETAIL_FIELDS = [
-  "id", "created_time", "from", "to", "message", "attachments", "shares", "story", "reactions",
-  "reply_to", "is_unsupported", "tags", "sticker",
-];
+/** The package's default message fields, plus the legacy `sticker`, which the simulator sends. */
+export async function detailFields() {
+  return [...(await clientDefaults()).messageFields, "sticker"];
+}
 
 export const UNAVAILABLE_TEXT = "details not available from Meta (only the 20 newest are kept)";
 

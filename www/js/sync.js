@@ -7,8 +7,11 @@ import { formatSeconds, replace } from "./dom.js";
 import { errorBox, isAborted } from "./errors.js";
 import { RequestChart } from "./chart.js";
 import { download, exportName, toNdjson } from "./export.js";
+import { clientDefaults } from "graph-conversations";
 
-const META_LIMIT = 2; // calls per second per account
+// Meta's pace per account, as the package knows it: the chart's limit line when pacing is off.
+let metaLimit = 0;
+clientDefaults().then((d) => { metaLimit = d.requestsPerSecond; }, () => {});
 // SyncProgress counts per run; the panel adds up the runs of one sync (start, then resumes).
 const RUN_COUNTERS = ["requests", "throttled", "rateLimitWaitMs", "elapsedMs"];
 const zero = () => Object.fromEntries(RUN_COUNTERS.map((k) => [k, 0]));
@@ -103,7 +106,7 @@ export function createSyncPanel(el) {
     el.cancel.disabled = state !== "running";
     el.resume.disabled = !session || !ledger.checkpoint || !(state === "cancelled" || state === "failed");
     el.exportButton.disabled = ledger.threads === 0;
-    chart.draw(session?.requestsPerSecond > 0 ? session.requestsPerSecond : META_LIMIT, run ? performance.now() - chartStart : undefined);
+    chart.draw(session?.requestsPerSecond > 0 ? session.requestsPerSecond : metaLimit, run ? performance.now() - chartStart : undefined);
   }
 
   const schedule = () => {

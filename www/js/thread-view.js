@@ -4,7 +4,7 @@
 // their details (getMessage) rejects with kind "message_unavailable", which is shown as such.
 import { h, replace } from "./dom.js";
 import { isAborted } from "./errors.js";
-import { DETAIL_FIELDS, renderMessage } from "./message.js";
+import { detailFields, renderMessage } from "./message.js";
 import { observeVisible, pageOnScroll } from "./pager.js";
 import { displayName } from "./people.js";
 
@@ -69,7 +69,7 @@ export function createThreadView({ title, meta, body }) {
 
       const fetchDetails = async (id) => {
         try {
-          return { message: await client.getMessage(id, { fields: DETAIL_FIELDS, signal }) };
+          return { message: await client.getMessage(id, { fields: await detailFields(), signal }) };
         } catch (error) {
           return isAborted(error) ? {} : { error };
         }
@@ -85,9 +85,10 @@ export function createThreadView({ title, meta, body }) {
         observer.unobserve(row);
         row.resolve?.();
       });
-      const pages = client
-        .messages(conversation.id, { limit: PAGE_SIZE, fields: DETAIL_FIELDS, signal })
-        .pages();
+      const pages = (async function* () {
+        const fields = await detailFields();
+        yield* client.messages(conversation.id, { limit: PAGE_SIZE, fields, signal }).pages();
+      })();
       const loader = pageOnScroll({
         pages,
         sentinel: status,
