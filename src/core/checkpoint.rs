@@ -20,8 +20,8 @@ const TAG: &str = "gcsync";
 /// Where a sync stands: enough to resume it in another run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {
-    /// The Page or Instagram account whose inbox is synced.
-    pub page: String,
+    /// The Page or Instagram account whose inbox is synced (`"page"` on the wire, as v1 wrote).
+    pub account: String,
     pub platform: Platform,
     /// Unix seconds; threads updated before it are not fetched.
     pub since: Option<i64>,
@@ -42,7 +42,7 @@ pub fn encode_checkpoint(c: &Checkpoint) -> String {
     let mut put = |key: &str, value: Value| {
         v.insert(key.to_owned(), value);
     };
-    put("page", Value::from(c.page.as_str()));
+    put("page", Value::from(c.account.as_str()));
     put("platform", Value::from(c.platform.as_str()));
     put("details", Value::from(c.details));
     let done = c.done.iter().map(|id| Value::from(id.as_str()));
@@ -87,7 +87,7 @@ fn read_fields(json: &str) -> Option<Checkpoint> {
         _ => return None,
     };
     Some(Checkpoint {
-        page: string("page")?,
+        account: string("page")?,
         platform,
         since: v.get("since").and_then(Value::as_i64),
         details: u32::try_from(v.get("details")?.as_u64()?).ok()?,
@@ -119,7 +119,7 @@ mod tests {
 
     fn golden_state() -> Checkpoint {
         Checkpoint {
-            page: "106000000000001".into(),
+            account: "106000000000001".into(),
             platform: Platform::Instagram,
             since: Some(1_767_139_200),
             details: 5,
@@ -131,7 +131,7 @@ mod tests {
 
     fn minimal_state() -> Checkpoint {
         Checkpoint {
-            page: "me".into(),
+            account: "me".into(),
             platform: Platform::Messenger,
             since: None,
             details: 20,

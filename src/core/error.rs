@@ -1,4 +1,6 @@
 //! One error type for every failure, classified from Graph's error envelope by a pure function.
+//!
+//! Long because of its tests: half the file checks the classification table code by code.
 
 use std::fmt;
 

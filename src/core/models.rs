@@ -7,6 +7,8 @@
 //! Responses are normalised by `core::schema` first, so these plain derives never see a value of
 //! the wrong type. Absent values are left out when serialising (`skip_serializing_none`), as
 //! Graph leaves them out.
+//!
+//! Long on purpose: every Graph object is declared here, one block each, so one file lists them all.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -16,6 +16,8 @@
 //! already yielded, so a resumed run re-reads that page, skips them and goes on: together with
 //! the interrupted run it yields exactly the set an uninterrupted run would. Their format is
 //! `core::checkpoint`'s.
+//!
+//! Long because of its tests: a fifth of the file walks the planner through recoveries and resumes.
 
 use serde_json::{Map, Value};
 
@@ -146,13 +148,13 @@ impl SyncPlanner {
         let resume = match &settings.checkpoint {
             Some(text) => {
                 let resume = decode_checkpoint(text)?;
-                if resume.page != page_id || Some(resume.platform) != settings.platform {
+                if resume.account != page_id || Some(resume.platform) != settings.platform {
                     return Err(bad("checkpoint belongs to another account or platform"));
                 }
                 resume
             }
             None => Checkpoint {
-                page: page_id.to_owned(),
+                account: page_id.to_owned(),
                 platform: settings
                     .platform
                     .ok_or_else(|| bad("platform is required: \"messenger\" or \"instagram\""))?,
@@ -241,7 +243,7 @@ impl SyncPlanner {
             query.push(("after".to_owned(), after.clone()));
         }
         Some(RequestSpec {
-            path: format!("/{}/conversations", path_segment(&self.resume.page)),
+            path: format!("/{}/conversations", path_segment(&self.resume.account)),
             query,
         })
     }

@@ -4,6 +4,8 @@
 //! whenever they are needed, so an inbox of 100,000 threads with thousands of messages each
 //! costs no memory. Thread times strictly decrease with the index, which makes "newest
 //! updated first" simply "index order" and lets a cursor find its place by binary search.
+//!
+//! Long on purpose: every kind of generated content (text, media, shares, stories, reactions) is one function here, next to the hashing they share.
 
 pub mod text;
 
