@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_with_macros::skip_serializing_none;
 
-use crate::client::{Client, ClientStats};
+use crate::client::{Client, ClientStats, Decode, Retries};
 use crate::core::error::GraphApiError;
 use crate::core::models::{Conversation, Message};
 use crate::core::models::{CONVERSATION, MESSAGE};
 use crate::core::operations::Expect;
 use crate::core::options::Platform;
 use crate::core::retry::RetryPolicy;
-use crate::core::sync::{PendingThread, Recovery, SyncPlanner, SyncSettings};
+use crate::core::sync::{PendingThread, SyncPlanner, SyncSettings};
 use crate::core::time::parse_graph_time;
 use crate::transport::Transport;
 
@@ -78,8 +78,10 @@ pub struct SyncProgress {
     pub rate_limit_wait_ms: u64,
     /// Time since the sync started.
     pub elapsed_ms: u64,
-    /// Threads per list request right now.
+    /// Threads per list request right now (it adapts to what Graph serves).
     pub page_size: u32,
+    /// Nested messages per thread in list requests right now.
+    pub nested_limit: u32,
     /// Pass as `since` to the next run to fetch only what changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_since: Option<String>,
@@ -237,19 +239,22 @@ impl<T: Transport + Clone> InboxSync<T> {
             let Some(spec) = self.planner.list_request() else {
                 return Ok(None);
             };
-            match self.client.fetch(&spec, Expect::Page(&CONVERSATION)).await {
-                Ok(page) => return Ok(Some(page)),
+            // Only throttling is waited out by the client: every other failure goes to the
+            // planner at once, which may take it as a sign the request is too heavy.
+            let expect = Some(Expect::Page(&CONVERSATION));
+            let sent = self
+                .client
+                .send_with(&spec, expect, Decode::Parse, Retries::ThrottlingOnly)
+                .await;
+            match sent {
+                Ok(page) => return Ok(Some(page.into_value())),
                 Err(e) => {
-                    let wait = backoff_ms(attempt, self.client.transport().random());
-                    match self.planner.recover(&e, wait) {
-                        Recovery::Fail => return Err(e),
-                        Recovery::RetryAfter(ms) => {
-                            if ms > 0.0 {
-                                self.client.transport().sleep(ms).await;
-                            }
-                            attempt += 1;
-                        }
+                    let backoff = backoff_ms(attempt, self.client.transport().random());
+                    let wait = self.planner.recover(e, backoff)?;
+                    if wait > 0.0 {
+                        self.client.transport().sleep(wait).await;
                     }
+                    attempt += 1;
                 }
             }
         }
@@ -279,6 +284,7 @@ impl<T: Transport + Clone> InboxSync<T> {
                 as u64,
             elapsed_ms: (self.client.transport().now_ms() - self.started_ms) as u64,
             page_size: self.planner.page_size(),
+            nested_limit: self.planner.nested_limit(),
             next_since: self.planner.next_since(),
             done: self.planner.is_finished() && self.pending.is_empty(),
         }

@@ -20,8 +20,10 @@ pub use config::{
     DEFAULT_REQUESTS_PER_SECOND,
 };
 #[cfg(target_arch = "wasm32")]
-pub(crate) use decode::{Body, Decode};
+pub(crate) use decode::Body;
+pub(crate) use decode::Decode;
 pub use paginated::Paginated;
+pub(crate) use send::Retries;
 
 use crate::core::error::GraphApiError;
 use crate::core::pacing::Pacer;

@@ -12,6 +12,16 @@ use crate::core::retry::Decision;
 use crate::core::usage::Usage;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
+/// What the client retries by itself before handing a failure to its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retries {
+    /// Every retryable failure, within `maxRetries`.
+    All,
+    /// Only throttling (the caller decides about the rest: the sync planner shrinks requests
+    /// that may be too heavy instead of repeating them).
+    ThrottlingOnly,
+}
+
 impl<T: Transport> Client<T> {
     fn http_request(&self, spec: &RequestSpec) -> HttpRequest {
         let c = &self.shared.config;
@@ -91,6 +101,17 @@ impl<T: Transport> Client<T> {
         expect: Option<Expect>,
         mode: Decode,
     ) -> Result<Body, GraphApiError> {
+        self.send_with(spec, expect, mode, Retries::All).await
+    }
+
+    /// [`Client::send`] with a choice of what this client retries itself.
+    pub(crate) async fn send_with(
+        &self,
+        spec: &RequestSpec,
+        expect: Option<Expect>,
+        mode: Decode,
+        retries_of: Retries,
+    ) -> Result<Body, GraphApiError> {
         let token = self.shared.config.token.expose();
         let mut retries = 0;
         loop {
@@ -103,6 +124,8 @@ impl<T: Transport> Client<T> {
             };
             if err.kind == ErrorKind::RateLimited {
                 lock(&self.shared.stats).throttled += 1;
+            } else if retries_of == Retries::ThrottlingOnly {
+                return Err(err);
             }
             match self
                 .shared

@@ -21,10 +21,6 @@ impl IdSet {
         self.0.contains_key(id)
     }
 
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = &String> {
         self.0.keys()
     }
@@ -52,7 +48,5 @@ mod tests {
         assert!(!s.insert("a"));
         assert!(s.contains("a") && !s.contains("c"));
         assert_eq!(s.iter().cloned().collect::<Vec<_>>(), ["a", "b"]);
-        s.clear();
-        assert!(!s.contains("a"));
     }
 }

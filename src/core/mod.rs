@@ -19,6 +19,7 @@ pub mod request;
 pub mod retry;
 pub mod schema;
 pub mod secret;
+pub mod sizing;
 pub mod sync;
 pub mod time;
 pub mod usage;

@@ -9,8 +9,8 @@
 //! - a thread with more messages than that is paged through the `/messages` edge, ids only
 //!   (Meta keeps no details beyond the newest 20);
 //! - `since` stops the walk at the first thread updated before it (the list has no time filter);
-//! - "reduce the amount of data" halves the page (and then the nested limit) and retries the same
-//!   cursor; success grows the page back gradually.
+//! - the size of list requests is learned as the walk goes (`core::sizing`): a request that
+//!   seems too heavy is retried smaller on the same cursor, successes grow it back.
 //!
 //! Checkpoints name the cursor that starts the current list page and the threads of that page
 //! already yielded, so a resumed run re-reads that page, skips them and goes on: together with
@@ -30,14 +30,14 @@ use crate::core::models::MESSAGE;
 use crate::core::options::Platform;
 use crate::core::paging::next_cursor;
 use crate::core::request::RequestSpec;
+use crate::core::sizing::{RequestSize, Shrink, DEFAULT_MAX_PAGE_SIZE};
 use crate::core::time::{format_graph_time, parse_graph_time};
 
 /// Meta keeps details for the newest 20 messages of a thread.
 pub const MAX_DETAILS: u32 = 20;
-const DEFAULT_PAGE_SIZE: u32 = 100;
-/// Nested messages per thread in a list request: ids beyond the detailed ones come free.
-const DEFAULT_NESTED_LIMIT: u32 = 50;
 const OLDER_PAGE_SIZE: u32 = 100;
+/// Failures of other kinds (throttling the client could not wait out) before a sync gives up.
+const OTHER_FAILURES: u32 = 8;
 
 /// What the caller asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -98,21 +98,11 @@ impl PendingThread {
     }
 }
 
-/// What to do after a failed request.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Recovery {
-    /// Send the same request again (possibly smaller) after waiting.
-    RetryAfter(f64),
-    Fail,
-}
-
 /// Progress of the list walk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncPlanner {
     resume: Checkpoint,
-    page_size: u32,
-    max_page_size: u32,
-    nested_limit: u32,
+    size: RequestSize,
     concurrency: u32,
     /// Threads of the current page still to skip (from a checkpoint).
     skip: IdSet,
@@ -123,8 +113,7 @@ pub struct SyncPlanner {
     next_after: Option<String>,
     seen_cursors: IdSet,
     finished: bool,
-    successes: u32,
-    failures: u32,
+    other_failures: u32,
 }
 
 impl SyncPlanner {
@@ -141,7 +130,7 @@ impl SyncPlanner {
         if !(1..=16).contains(&concurrency) {
             return Err(bad("concurrency must be 1 to 16"));
         }
-        let max_page_size = settings.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        let max_page_size = settings.page_size.unwrap_or(DEFAULT_MAX_PAGE_SIZE);
         if !(1..=1000).contains(&max_page_size) {
             return Err(bad("pageSize must be 1 to 1000"));
         }
@@ -167,17 +156,14 @@ impl SyncPlanner {
         };
         Ok(SyncPlanner {
             skip: resume.done.iter().collect(),
+            size: RequestSize::new(max_page_size, resume.details),
             resume,
-            page_size: max_page_size,
-            max_page_size,
-            nested_limit: DEFAULT_NESTED_LIMIT.max(details),
             concurrency,
             seen: IdSet::new(),
             next_after: None,
             seen_cursors: IdSet::new(),
             finished: false,
-            successes: 0,
-            failures: 0,
+            other_failures: 0,
         })
     }
 
@@ -186,7 +172,12 @@ impl SyncPlanner {
     }
 
     pub fn page_size(&self) -> u32 {
-        self.page_size
+        self.size.page()
+    }
+
+    /// Nested messages per thread in list requests right now.
+    pub fn nested_limit(&self) -> u32 {
+        self.size.nested()
     }
 
     pub fn is_finished(&self) -> bool {
@@ -220,7 +211,7 @@ impl SyncPlanner {
         let details = MESSAGE.requested_fields().map(Field::new).collect();
         fields.push(
             Field::new("messages")
-                .with_limit(self.nested_limit)
+                .with_limit(self.size.nested())
                 .with_children(details),
         );
         FieldList(&fields).to_string()
@@ -237,7 +228,7 @@ impl SyncPlanner {
                 self.resume.platform.as_str().to_owned(),
             ),
             ("fields".to_owned(), self.conversation_fields()),
-            ("limit".to_owned(), self.page_size.to_string()),
+            ("limit".to_owned(), self.size.page().to_string()),
         ];
         if let Some(after) = &self.resume.after {
             query.push(("after".to_owned(), after.clone()));
@@ -250,13 +241,8 @@ impl SyncPlanner {
 
     /// Takes a normalised list page; returns its threads still to yield, in list order.
     pub fn accept_list_page(&mut self, page: &Value) -> Vec<PendingThread> {
-        self.failures = 0;
-        self.successes += 1;
-        if self.successes >= 3 && self.page_size < self.max_page_size {
-            // Grow back gently after a "reduce data" shrink.
-            self.page_size = (self.page_size + self.page_size / 2 + 1).min(self.max_page_size);
-            self.successes = 0;
-        }
+        self.other_failures = 0;
+        self.size.succeeded();
         let items = page.get("data").and_then(Value::as_array);
         let mut out = Vec::new();
         for item in items.into_iter().flatten() {
@@ -331,7 +317,8 @@ impl SyncPlanner {
     /// Moves on to the next list page once every thread of the current one is complete.
     pub fn finish_page(&mut self) {
         self.resume.done.clear();
-        self.skip.clear();
+        // The threads a checkpoint said were done stay skipped for the whole run: the run that
+        // wrote it may have read larger pages than this one, so they can still lie ahead.
         match self.next_after.take() {
             Some(after) => self.resume.after = Some(after),
             None => self.finished = true,
@@ -347,35 +334,38 @@ impl SyncPlanner {
         encode_checkpoint(&resume)
     }
 
-    /// What to do after a request of this sync failed.
-    pub fn recover(&mut self, err: &GraphApiError, backoff_ms: f64) -> Recovery {
-        use crate::core::error::ErrorKind::{MessageUnavailable, ReduceData};
-        self.failures += 1;
-        if self.failures > 8 {
-            return Recovery::Fail;
+    /// What to do after a list request of this sync failed: `Ok(wait)` to send the next list
+    /// request (the same cursor, possibly smaller) after `wait` ms, or the error that ends the
+    /// sync, its message naming the cause.
+    pub fn recover(&mut self, err: GraphApiError, backoff_ms: f64) -> Result<f64, GraphApiError> {
+        use crate::core::error::ErrorKind::{MessageUnavailable, RateLimited, ReduceData};
+        let refused_nested =
+            err.kind == MessageUnavailable || (err.code == Some(100) && err.subcode != Some(33));
+        if refused_nested && self.size.nested_refused() {
+            return Ok(0.0);
         }
-        match err.kind {
-            ReduceData => {
-                self.successes = 0;
-                if self.page_size > 1 {
-                    self.page_size = (self.page_size / 2).max(1);
-                } else if self.nested_limit > self.resume.details {
-                    self.nested_limit = self.resume.details;
-                } else {
-                    return Recovery::Fail;
-                }
-                Recovery::RetryAfter(0.0)
-            }
-            // Nested ids beyond the newest 20 refused: ask only for the detailed ones.
-            MessageUnavailable if self.nested_limit > self.resume.details => {
-                self.nested_limit = self.resume.details;
-                Recovery::RetryAfter(0.0)
-            }
-            kind if kind.is_sync_recoverable() => {
-                Recovery::RetryAfter(backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64))
-            }
-            _ => Recovery::Fail,
+        let wait = backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64);
+        if err.kind == ReduceData || (err.kind.is_sync_recoverable() && err.kind != RateLimited) {
+            return match self.size.failed(err.kind == ReduceData) {
+                Shrink::Same => Ok(wait),
+                Shrink::Smaller => Ok(0.0),
+                Shrink::Exhausted => Err(GraphApiError {
+                    message: format!(
+                        "syncInbox gave up: the smallest list request (1 thread, {} nested \
+                         messages) failed {} times in a row; last: {}",
+                        self.size.nested(),
+                        self.size.failures(),
+                        err.message
+                    ),
+                    ..err
+                }),
+            };
         }
+        self.other_failures += 1;
+        if err.kind == RateLimited && self.other_failures <= OTHER_FAILURES {
+            return Ok(wait);
+        }
+        Err(err)
     }
 }
 
@@ -436,7 +426,7 @@ mod tests {
             fields.contains("messages.limit(50){id,created_time,from,to,message,"),
             "{fields}"
         );
-        assert_eq!(spec.get("limit"), Some("100"));
+        assert_eq!(spec.get("limit"), Some("25"));
         assert_eq!(spec.get("after"), None);
     }
 
@@ -452,20 +442,49 @@ mod tests {
     }
 
     #[test]
-    fn reduce_data_halves_then_narrows_then_gives_up() {
-        let mut p = planner();
-        let err = GraphApiError::new(crate::core::error::ErrorKind::ReduceData, "less");
-        let mut sizes = Vec::new();
-        while let Recovery::RetryAfter(_) = p.recover(&err, 0.0) {
-            sizes.push(p.page_size());
+    fn failures_shrink_then_narrow_then_give_up_naming_the_cause() {
+        use crate::core::error::ErrorKind;
+        for kind in [
+            ErrorKind::ReduceData,
+            ErrorKind::Transient,
+            ErrorKind::Timeout,
+        ] {
+            let mut p = planner();
+            let mut sizes = Vec::new();
+            let last = loop {
+                match p.recover(GraphApiError::new(kind, "boom"), 10.0) {
+                    Ok(_) => sizes.push(p.page_size()),
+                    Err(e) => break e,
+                }
+                assert!(sizes.len() < 20, "{kind:?} never gives up");
+            };
+            assert_eq!(sizes[..2], [12, 6], "{kind:?}");
+            assert!(p
+                .list_request()
+                .unwrap()
+                .get("fields")
+                .unwrap()
+                .contains("messages.limit(20)"));
+            assert_eq!(last.kind, kind);
+            assert!(
+                last.message.contains("smallest list request"),
+                "{}",
+                last.message
+            );
+            assert!(last.message.ends_with("boom"), "{}", last.message);
         }
-        assert_eq!(sizes[..3], [50, 25, 12]);
-        assert!(p
-            .list_request()
-            .unwrap()
-            .get("fields")
-            .unwrap()
-            .contains("messages.limit(20)"));
+    }
+
+    #[test]
+    fn a_refusal_of_nested_details_narrows_the_nesting_once() {
+        let mut refusal = GraphApiError::new(crate::core::error::ErrorKind::Graph, "(#100) no");
+        refusal.code = Some(100);
+        let mut p = planner();
+        assert_eq!(p.recover(refusal.clone(), 10.0).unwrap(), 0.0);
+        assert_eq!(p.nested_limit(), 20);
+        assert_eq!(p.page_size(), 25);
+        // Once narrow, the same answer is a real error.
+        assert!(p.recover(refusal, 10.0).is_err());
     }
 
     #[test]

@@ -1,0 +1,293 @@
+//! How big a sync's list request is. Graph publishes no size limit for nested expansion, and a
+//! request that is too heavy often fails opaquely (code 1 "unknown error", code 2, a 5xx with an
+//! HTML body, a timeout, a dropped connection) rather than with the documented "Please reduce the
+//! amount of data". So the size is learned, not configured:
+//!
+//! - start at Graph's own default page of 25 threads, and double after each success up to the
+//!   maximum (100, or the caller's `pageSize`);
+//! - a failure of a size that never succeeded is taken as "too heavy": that size becomes the
+//!   ceiling and the next try is halfway between the largest size that worked and it (a binary
+//!   search, so a few failures find the largest size Graph serves);
+//! - a failure of a size that already worked is a blip first: the same request is sent once
+//!   more, and only a second failure shrinks it;
+//! - below [`NESTED_FLOOR`] threads, the nested message limit drops to the detailed messages
+//!   (older ids then come through the `/messages` edge), then the page shrinks on to 1;
+//! - when the smallest request still fails [`SMALLEST_ATTEMPTS`] times, the sync gives up with
+//!   the cause, and its checkpoint resumes it later;
+//! - after [`PROBE_AFTER`] successes under a ceiling, the ceiling is forgotten once, in case the
+//!   failure that set it was a blip; each probe that fails again doubles that wait.
+//!
+//! Explicit answers are followed as they come: "reduce the amount of data" is a too-heavy
+//! failure, and a refusal of nested message details (9000001, or code 100 for the list) keeps
+//! the nested limit at the detailed messages for the rest of the sync.
+
+/// Graph's default page of conversations: where a sync starts.
+pub const START_PAGE_SIZE: u32 = 25;
+/// The largest page a sync asks for unless the caller sets `pageSize`.
+pub const DEFAULT_MAX_PAGE_SIZE: u32 = 100;
+/// Nested messages per thread in a list request: ids beyond the detailed ones come free, and a
+/// thread with more pages the rest through the `/messages` edge.
+pub const DEFAULT_NESTED_LIMIT: u32 = 50;
+/// Below this many threads, a shrink narrows the nested limit before the page.
+pub const NESTED_FLOOR: u32 = 5;
+/// Tries of the smallest request (1 thread, detailed messages only) before the sync fails.
+pub const SMALLEST_ATTEMPTS: u32 = 4;
+/// Successes under a ceiling before it is probed again.
+pub const PROBE_AFTER: u32 = 20;
+
+/// What to do after a failed list request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shrink {
+    /// Send it again unchanged (after the usual backoff): a blip of a size that worked.
+    Same,
+    /// Send it again smaller, at once.
+    Smaller,
+    /// Nothing smaller is left to try.
+    Exhausted,
+}
+
+/// The size of the next list request, and what the sync learned about sizes so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestSize {
+    page: u32,
+    max_page: u32,
+    nested: u32,
+    /// Messages with details per thread: the nested limit never goes below it.
+    details: u32,
+    /// Graph refused nested details beyond them: the nested limit stays at `details`.
+    nested_refused: bool,
+    /// The largest page that succeeded at the current nested limit (0: none yet).
+    worked: u32,
+    /// The smallest page that failed as too heavy at the current nested limit.
+    ceiling: Option<u32>,
+    /// Consecutive failures of the current request.
+    failures: u32,
+    /// Successes since the last change of ceiling.
+    successes: u32,
+    /// Successes under a ceiling before probing above it.
+    probe_after: u32,
+    /// The ceiling forgotten for a probe, until the probe succeeds or fails.
+    probing: Option<u32>,
+}
+
+impl RequestSize {
+    /// Sizes for a sync keeping `details` detailed messages, with pages of at most `max_page`.
+    pub fn new(max_page: u32, details: u32) -> Self {
+        RequestSize {
+            page: START_PAGE_SIZE.min(max_page),
+            max_page,
+            nested: DEFAULT_NESTED_LIMIT.max(details),
+            details,
+            nested_refused: false,
+            worked: 0,
+            ceiling: None,
+            failures: 0,
+            successes: 0,
+            probe_after: PROBE_AFTER,
+            probing: None,
+        }
+    }
+
+    /// Threads per list request now.
+    pub fn page(&self) -> u32 {
+        self.page
+    }
+
+    /// Nested messages per thread now.
+    pub fn nested(&self) -> u32 {
+        self.nested
+    }
+
+    /// Consecutive failures of the current request.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// The request succeeded: remember the size, and grow toward the maximum or the ceiling.
+    pub fn succeeded(&mut self) {
+        self.failures = 0;
+        self.worked = self.worked.max(self.page);
+        self.successes += 1;
+        if self.probing.is_some_and(|forgotten| self.page >= forgotten) {
+            self.probing = None; // the probe went through: the ceiling was a blip
+        }
+        if self.ceiling.is_some() && self.successes >= self.probe_after {
+            self.probing = self.ceiling.take();
+            self.successes = 0;
+        }
+        let limit = match self.ceiling {
+            Some(ceiling) => ceiling.saturating_sub(1).min(self.max_page),
+            None => self.max_page,
+        };
+        let target = match (self.ceiling, self.probing) {
+            (Some(ceiling), _) => (self.page + ceiling) / 2,
+            // A probe tries the forgotten ceiling itself: one request tells.
+            (None, Some(forgotten)) if self.page < forgotten => forgotten,
+            _ => self.page.saturating_mul(2),
+        };
+        self.page = target.clamp(self.page, limit.max(self.page));
+    }
+
+    /// The request failed in a way that may mean it was too heavy (an opaque or transient
+    /// failure; `explicit` when Graph said "reduce the amount of data").
+    pub fn failed(&mut self, explicit: bool) -> Shrink {
+        self.failures += 1;
+        let smallest = self.page == 1 && self.nested == self.details;
+        if smallest {
+            return if self.failures >= SMALLEST_ATTEMPTS {
+                Shrink::Exhausted
+            } else {
+                Shrink::Same
+            };
+        }
+        // A size that worked before fails once: probably a blip, unless Graph said so.
+        if !explicit && self.page <= self.worked && self.failures < 2 {
+            return Shrink::Same;
+        }
+        self.shrink();
+        Shrink::Smaller
+    }
+
+    fn shrink(&mut self) {
+        if self.probing.take().is_some() {
+            self.probe_after = self.probe_after.saturating_mul(2);
+        }
+        self.failures = 0;
+        self.successes = 0;
+        self.ceiling = Some(self.page);
+        if self.page <= self.worked {
+            // It worked once but keeps failing now: what worked no longer counts.
+            self.worked = 0;
+        }
+        let next = (self.worked + self.page) / 2;
+        if next < NESTED_FLOOR && self.nested > self.details {
+            // Lighter nested expansion first: the page keeps its size, the sizes learned at the
+            // heavier nesting no longer apply.
+            self.nested = self.details;
+            self.ceiling = None;
+            return;
+        }
+        self.page = next.max(1);
+    }
+
+    /// Graph refused nested message details beyond the detailed ones; `false` when the nested
+    /// limit is already there (the refusal is then about something else).
+    pub fn nested_refused(&mut self) -> bool {
+        if self.nested <= self.details {
+            return false;
+        }
+        self.nested = self.details;
+        self.nested_refused = true;
+        self.ceiling = None;
+        self.failures = 0;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs requests against a Graph that serves pages of at most `largest` threads (at any
+    /// nesting when `nested_ok`), until `n` threads are read; returns (requests, failures).
+    fn walk(n: u32, largest: u32, nested_ok: bool) -> (u32, u32) {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        let (mut read, mut requests, mut failures) = (0, 0, 0);
+        while read < n {
+            requests += 1;
+            let fits = size.page() <= largest && (nested_ok || size.nested() == 20);
+            if fits {
+                read += size.page();
+                size.succeeded();
+            } else {
+                failures += 1;
+                assert_ne!(size.failed(false), Shrink::Exhausted, "gave up");
+            }
+        }
+        (requests, failures)
+    }
+
+    #[test]
+    fn starts_at_graphs_default_and_grows_to_the_maximum() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        let mut pages = vec![size.page()];
+        for _ in 0..3 {
+            size.succeeded();
+            pages.push(size.page());
+        }
+        assert_eq!(pages, [25, 50, 100, 100]);
+        assert_eq!(size.nested(), 50);
+    }
+
+    #[test]
+    fn finds_the_largest_size_graph_serves_in_a_few_failures() {
+        for largest in [1, 3, 7, 17, 40, 63, 99] {
+            let (requests, failures) = walk(1000, largest, true);
+            let lower_bound = 1000_u32.div_ceil(largest);
+            assert!(failures <= 12, "largest {largest}: {failures} failures");
+            assert!(
+                requests * 10 <= lower_bound * 12 + 100,
+                "largest {largest}: {requests} requests, lower bound {lower_bound}"
+            );
+        }
+    }
+
+    #[test]
+    fn narrows_the_nesting_before_the_page_gets_tiny() {
+        let (_, failures) = walk(100, 1, false);
+        assert!(failures <= 12, "{failures}");
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        while size.nested() > 20 {
+            assert_eq!(size.failed(false), Shrink::Smaller);
+        }
+        assert!(
+            size.page() >= 1 && size.page() < NESTED_FLOOR * 2,
+            "{}",
+            size.page()
+        );
+    }
+
+    #[test]
+    fn a_blip_of_a_size_that_worked_is_retried_unchanged() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        size.succeeded();
+        size.succeeded(); // 100 worked? not yet: the page grew to 100 after 50 worked.
+        size.succeeded(); // now 100 worked
+        assert_eq!(size.page(), 100);
+        assert_eq!(size.failed(false), Shrink::Same);
+        assert_eq!(size.page(), 100);
+        assert_eq!(size.failed(false), Shrink::Smaller);
+        assert!(size.page() < 100);
+        // An explicit "reduce the amount of data" shrinks at once.
+        let before = size.page();
+        assert_eq!(size.failed(true), Shrink::Smaller);
+        assert!(size.page() < before);
+    }
+
+    #[test]
+    fn the_smallest_request_is_tried_a_bounded_number_of_times() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match size.failed(false) {
+                Shrink::Exhausted => break,
+                Shrink::Same | Shrink::Smaller => assert!(tries < 40, "never gives up"),
+            }
+        }
+        assert_eq!((size.page(), size.nested()), (1, 20));
+        assert!(tries <= 12, "{tries} tries");
+    }
+
+    #[test]
+    fn a_refusal_of_nested_details_keeps_the_nesting_narrow() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        assert!(size.nested_refused());
+        assert_eq!(size.nested(), 20);
+        assert!(!size.nested_refused());
+        for _ in 0..50 {
+            size.succeeded();
+        }
+        assert_eq!((size.page(), size.nested()), (100, 20));
+    }
+}
