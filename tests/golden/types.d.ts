@@ -381,9 +381,13 @@ export interface SyncProgress {
      */
     elapsedMs: number;
     /**
-     * Threads per list request right now.
+     * Threads per list request right now (it adapts to what Graph serves).
      */
     pageSize: number;
+    /**
+     * Nested messages per thread in list requests right now.
+     */
+    nestedLimit: number;
     /**
      * Pass as `since` to the next run to fetch only what changed.
      */
