@@ -4,88 +4,10 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use common::*;
-use graph_conversations::{
-    ConversationsOptions, ErrorKind, MessagesOptions, Platform, SyncOptions, SyncedConversation,
-};
-
-/// conversation id → message ids, newest first.
-type Inventory = BTreeMap<String, Vec<String>>;
-
-fn options(platform: Platform) -> SyncOptions {
-    SyncOptions {
-        platform: Some(platform),
-        ..Default::default()
-    }
-}
-
-async fn run(
-    base: &str,
-    token: &str,
-    page: &str,
-    o: &SyncOptions,
-    seed: u64,
-) -> (Vec<SyncedConversation>, graph_conversations::SyncProgress) {
-    let client = client(base, token, seed);
-    let mut sync = client.sync_inbox(page, o).expect("valid sync options");
-    let mut out = Vec::new();
-    while let Some(item) = sync.next().await.expect("sync succeeds") {
-        out.push(item);
-    }
-    (out, sync.progress())
-}
-
-fn inventory(items: &[SyncedConversation]) -> Inventory {
-    let mut inv = Inventory::new();
-    for item in items {
-        let ids: Vec<String> = item.messages.iter().map(|m| m.id.clone()).collect();
-        let unique: BTreeSet<&String> = ids.iter().collect();
-        assert_eq!(
-            unique.len(),
-            ids.len(),
-            "a message twice in {}",
-            item.conversation.id
-        );
-        let previous = inv.insert(item.conversation.id.clone(), ids);
-        assert!(previous.is_none(), "{} yielded twice", item.conversation.id);
-    }
-    inv
-}
-
-/// The same inbox read the slow way, through the public list APIs.
-async fn walk(base: &str, token: &str, page: &str, platform: Platform) -> Inventory {
-    let client = client(base, token, 99);
-    let mut threads = client
-        .conversations(
-            page,
-            &ConversationsOptions {
-                platform: Some(platform),
-                limit: Some(50),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let mut inv = Inventory::new();
-    while let Some(thread) = threads.next_item().await.unwrap() {
-        let mut messages = client
-            .messages(
-                &thread.id,
-                &MessagesOptions {
-                    limit: Some(100),
-                    fields: None,
-                },
-            )
-            .unwrap();
-        let mut ids = Vec::new();
-        while let Some(m) = messages.next_item().await.unwrap() {
-            ids.push(m.id);
-        }
-        inv.insert(thread.id, ids);
-    }
-    inv
-}
+use graph_conversations::{ErrorKind, Platform, SyncOptions};
 
 /// List requests a clean sync of `threads` makes: Graph's default page of 25 first, doubled
 /// after each success up to 100.

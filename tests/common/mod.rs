@@ -2,7 +2,11 @@
 //! advance the clock), and an in-process graph-sim.
 #![allow(dead_code)]
 
-use std::cell::Cell;
+mod sync;
+#[allow(unused_imports)] // not every suite syncs
+pub use sync::*;
+
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use graph_conversations::{
@@ -22,6 +26,8 @@ pub struct TestTransport {
     clock_ms: Rc<Cell<f64>>,
     rng: Rc<Cell<u64>>,
     pub slept_ms: Rc<Cell<f64>>,
+    /// Every URL sent, in order.
+    pub sent: Rc<RefCell<Vec<String>>>,
 }
 
 impl TestTransport {
@@ -31,12 +37,14 @@ impl TestTransport {
             clock_ms: Rc::new(Cell::new(1_000_000.0)),
             rng: Rc::new(Cell::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)),
             slept_ms: Rc::new(Cell::new(0.0)),
+            sent: Rc::default(),
         }
     }
 }
 
 impl Transport for TestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.sent.borrow_mut().push(request.url.clone());
         self.http.send(request).await
     }
 
