@@ -17,6 +17,12 @@
 //! - after [`PROBE_AFTER`] successes under a ceiling, the ceiling is forgotten once, in case the
 //!   failure that set it was a blip; each probe that fails again doubles that wait.
 //!
+//! Where Graph has shown it limits the size, the nested limit also follows the inbox: once a list
+//! page holds every thread's messages in full, asking for more nested messages than the longest
+//! thread seen only makes requests heavier, so the limit comes down to it (never below the
+//! detailed messages) and pages can grow. Where Graph never refused a size, it stays, since a
+//! longer thread later would cost a `/messages` request.
+//!
 //! Explicit answers are followed as they come: "reduce the amount of data" is a too-heavy
 //! failure, and a refusal of nested message details (9000001, or code 100 for the list) keeps
 //! the nested limit at the detailed messages for the rest of the sync.
@@ -68,6 +74,10 @@ pub struct RequestSize {
     probe_after: u32,
     /// The ceiling forgotten for a probe, until the probe succeeds or fails.
     probing: Option<u32>,
+    /// The most messages a thread had among pages that held their threads in full.
+    longest_seen: u32,
+    /// Graph failed a request as too heavy at least once.
+    limited: bool,
 }
 
 impl RequestSize {
@@ -85,6 +95,8 @@ impl RequestSize {
             successes: 0,
             probe_after: PROBE_AFTER,
             probing: None,
+            longest_seen: 0,
+            limited: false,
         }
     }
 
@@ -149,6 +161,7 @@ impl RequestSize {
     }
 
     fn shrink(&mut self) {
+        self.limited = true;
         if self.probing.take().is_some() {
             self.probe_after = self.probe_after.saturating_mul(2);
         }
@@ -168,6 +181,18 @@ impl RequestSize {
             return;
         }
         self.page = next.max(1);
+    }
+
+    /// A list page held every message of its threads, the longest having `longest`: a nested
+    /// limit above the longest thread seen so far only makes requests heavier.
+    pub fn threads_fit(&mut self, longest: u32) {
+        self.longest_seen = self.longest_seen.max(longest);
+        let fitted = self.longest_seen.max(self.details);
+        if self.limited && fitted < self.nested {
+            self.nested = fitted;
+            // Lighter requests: larger pages may fit now.
+            self.ceiling = None;
+        }
     }
 
     /// Graph refused nested message details beyond the detailed ones; `false` when the nested
@@ -277,6 +302,26 @@ mod tests {
         }
         assert_eq!((size.page(), size.nested()), (1, 20));
         assert!(tries <= 12, "{tries} tries");
+    }
+
+    #[test]
+    fn the_nesting_comes_down_to_the_longest_thread_seen() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        size.threads_fit(30);
+        assert_eq!(
+            size.nested(),
+            50,
+            "unchanged while Graph never refused a size"
+        );
+        size.failed(false);
+        size.threads_fit(30);
+        assert_eq!(size.nested(), 30);
+        size.threads_fit(12);
+        assert_eq!(size.nested(), 30, "the longest seen so far counts");
+        let mut short = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        short.failed(true);
+        short.threads_fit(3);
+        assert_eq!(short.nested(), 20, "never below the detailed messages");
     }
 
     #[test]

@@ -268,6 +268,11 @@ impl SyncPlanner {
             }
             out.push(self.pending(item));
         }
+        if !out.is_empty() && out.iter().all(|t| t.older_after.is_none()) {
+            let longest = out.iter().map(|t| t.messages.len()).max().unwrap_or(0);
+            self.size
+                .threads_fit(u32::try_from(longest).unwrap_or(u32::MAX));
+        }
         if !self.finished {
             // A cursor seen before would walk in a circle: the list is over.
             match next_cursor(page.get("paging")) {

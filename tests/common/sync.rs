@@ -83,4 +83,3 @@ pub async fn walk(base: &str, token: &str, page: &str, platform: Platform) -> In
     }
     inv
 }
-
