@@ -45,7 +45,13 @@ impl TestTransport {
 impl Transport for TestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.sent.borrow_mut().push(request.url.clone());
-        self.http.send(request).await
+        let timeout_ms = request.timeout_ms.unwrap_or(0.0);
+        let result = self.http.send(request).await;
+        if result == Err(TransportError::Timeout) {
+            // The virtual clock sees the whole wait a real client would have had.
+            self.clock_ms.set(self.clock_ms.get() + timeout_ms);
+        }
+        result
     }
 
     async fn sleep(&self, ms: f64) {
