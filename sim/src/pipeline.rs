@@ -77,11 +77,13 @@ pub async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
             reply.body = Bytes::copy_from_slice(faults::truncate(&reply.body, pick));
             plan.fault
         }
-        Some(Fault::DropMidBody) => {
+        // A call already answered by closing the connection (a heavy `drop` or `timeout`)
+        // has no body to cut.
+        Some(Fault::DropMidBody) if reply.drop.is_none() => {
             reply.drop = Some(DropKind::MidBody);
             plan.fault
         }
-        Some(Fault::Malformed(_) | Fault::Truncated(_)) => None,
+        Some(Fault::Malformed(_) | Fault::Truncated(_) | Fault::DropMidBody) => None,
         other => other,
     };
 

@@ -151,6 +151,21 @@ async fn drop_closes_the_connection_without_an_answer() {
 }
 
 #[tokio::test]
+async fn a_drop_fault_cannot_turn_a_heavy_drop_into_an_answer() {
+    let mut config = styled(HeavyFailure::Drop);
+    config.settings.faults.drop = 1.0;
+    let sim = Sim::start(config).await;
+    for _ in 0..10 {
+        let r = sim
+            .try_fetch(&format!("{}{HEAVY}", sim.base), Auth::Bearer(PAGE_TOKEN))
+            .await;
+        assert!(r.is_err(), "dropped: {:?}", r.map(|r| r.status));
+    }
+    let stats = sim.control("/__sim/stats").await;
+    assert_eq!(stats["by_status"], json!({"0": 10}), "{stats}");
+}
+
+#[tokio::test]
 async fn timeout_holds_the_call_without_blocking_others_then_closes_it() {
     let config = styled(HeavyFailure::Timeout);
     assert_eq!(config.settings.heavy_timeout_ms, 120_000, "the default");
