@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::data;
+use crate::heavy::{HeavyFailure, RefuseNested};
 
 /// Everything the simulator can be told at start-up; the `graph-sim` flags parse straight into
 /// it. Build it with struct-update syntax:
@@ -79,9 +80,23 @@ pub struct Settings {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_limit: u32,
 
-    /// `limit` × nested `messages` limit above N answers error 1 "reduce the amount of data".
-    #[arg(long, value_name = "N", default_value_t = 5_000)]
+    /// Largest cost of a list request, `limit` × max(1, nested `messages` limit) × max(1,
+    /// nested message fields); a costlier request fails as --heavy-failure says. 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = 0)]
     pub reduce_data_threshold: u64,
+
+    /// How a request above --reduce-data-threshold fails.
+    #[arg(long, value_name = "STYLE", default_value = "reduce-data")]
+    pub heavy_failure: HeavyFailure,
+
+    /// How long --heavy-failure timeout holds the connection before closing it unanswered.
+    #[arg(long, value_name = "MS", default_value_t = 120_000)]
+    pub heavy_timeout_ms: u64,
+
+    /// Refuse a list asking nested message fields beyond id and created_time with a nested
+    /// limit above --detail-window: off, 9000001 (code 9000001) or code-100 (code 100).
+    #[arg(long, value_name = "STYLE", default_value = "off")]
+    pub refuse_nested_details: RefuseNested,
 
     #[command(flatten)]
     pub faults: Faults,
@@ -242,6 +257,11 @@ impl Settings {
         next.reduce_data_threshold = patch
             .reduce_data_threshold
             .unwrap_or(next.reduce_data_threshold);
+        next.heavy_failure = patch.heavy_failure.unwrap_or(next.heavy_failure);
+        next.heavy_timeout_ms = patch.heavy_timeout_ms.unwrap_or(next.heavy_timeout_ms);
+        next.refuse_nested_details = patch
+            .refuse_nested_details
+            .unwrap_or(next.refuse_nested_details);
         if let Some(fp) = patch.faults {
             let f = &mut next.faults;
             set(&mut f.transient, fp.transient);
@@ -266,6 +286,9 @@ pub struct SettingsPatch {
     pub buc_mode: Option<bool>,
     pub max_limit: Option<u32>,
     pub reduce_data_threshold: Option<u64>,
+    pub heavy_failure: Option<HeavyFailure>,
+    pub heavy_timeout_ms: Option<u64>,
+    pub refuse_nested_details: Option<RefuseNested>,
     pub faults: Option<FaultsPatch>,
 }
 

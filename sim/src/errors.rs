@@ -143,6 +143,18 @@ impl GraphError {
         )
     }
 
+    /// Graph's opaque answer to a request it could not serve.
+    pub fn unknown() -> Self {
+        Self::new(500, 1, OAUTH, "An unknown error has occurred.")
+    }
+
+    /// Code 2 as an overloaded back end sends it, with HTTP 503.
+    pub fn unavailable() -> Self {
+        let mut e = Self::new(503, 2, OAUTH, "Service temporarily unavailable");
+        e.transient = true;
+        e
+    }
+
     pub fn transient() -> Self {
         let mut e = Self::new(
             500,

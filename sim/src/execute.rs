@@ -4,16 +4,17 @@ use crate::catalogue::{Node, DEFAULT_MESSAGE, DEFAULT_THREAD};
 use crate::config::Settings;
 use crate::data::{Account, Folder};
 use crate::errors::GraphError;
+use crate::heavy::{self, Failure};
 use crate::ids::{Inbox, ThreadRef};
 use crate::json::{Json, Obj};
 use crate::paging::{message_scope, Cursor, LinkTo, Page};
-use crate::params::{check_reduce, cursor_param, fields_param, limit_param};
+use crate::params::{cursor_param, fields_param, limit_param};
 use crate::query::Query;
 use crate::render::Cx;
 use crate::route::Target;
 use crate::store::{Pos, ThreadView};
 
-pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, GraphError> {
+pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, Failure> {
     match target {
         Target::Account(a) => {
             let default: &[&str] = match a {
@@ -26,24 +27,24 @@ pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, 
         Target::Conversations(_, inbox) => list_conversations(cx, inbox, q, s),
         Target::Thread(t) => {
             let f = fields_param(q, DEFAULT_THREAD, Node::Thread)?;
-            check_reduce(1, &f, s)?;
-            cx.thread(&cx.overlay.view(cx.ds, t), &f)
+            heavy::check(1, &f, s, cx.detail_window)?;
+            Ok(cx.thread(&cx.overlay.view(cx.ds, t), &f)?)
         }
         Target::Messages(t) => {
             let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
             let limit = limit_param(q, s.max_limit)?;
             let scope = message_scope(t);
             let cursor = cursor_param(q, |c| cx.ds.codec.parse_cursor(scope, c).map(|(_, k)| k))?;
-            cx.messages(&cx.overlay.view(cx.ds, t), limit, cursor, &f, LinkTo::Same)
+            Ok(cx.messages(&cx.overlay.view(cx.ds, t), limit, cursor, &f, LinkTo::Same)?)
         }
         Target::Message(m) => {
             let f = fields_param(q, DEFAULT_MESSAGE, Node::Message)?;
-            cx.message_json(&cx.overlay.view(cx.ds, m.thread), m.index, &f, false)
+            Ok(cx.message_json(&cx.overlay.view(cx.ds, m.thread), m.index, &f, false)?)
         }
     }
 }
 
-fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<Obj, GraphError> {
+fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<Obj, Failure> {
     let user_id = q.get("user_id").filter(|u| !u.is_empty());
     let default: &[&str] = if user_id.is_some() {
         &["id"]
@@ -67,7 +68,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
     };
 
     if let Some(uid) = user_id {
-        check_reduce(1, &f, s)?;
+        heavy::check(1, &f, s, cx.detail_window)?;
         let data = match ds.find_customer(inbox, uid).and_then(visible) {
             Some(v) => vec![Json::Obj(cx.thread(&v, &f)?)],
             None => Vec::new(),
@@ -75,7 +76,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
         return Ok(Obj::new().with("data", Json::Arr(data)));
     }
 
-    check_reduce(limit, &f, s)?;
+    heavy::check(limit, &f, s, cx.detail_window)?;
     let scope = inbox.slot() as u64;
     let cursor = cursor_param(q, |c| {
         ds.codec
@@ -121,11 +122,11 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
                 .any(|t| visible(t).is_some())
         }),
     });
-    page.render(
+    Ok(page.render(
         cx.links,
         limit,
         LinkTo::Same,
         |v| ds.codec.cursor(scope, v.pos().time, v.pos().index()),
         |v| cx.thread(&v, &f).map(Json::Obj),
-    )
+    )?)
 }

@@ -133,6 +133,9 @@ pub fn truncate(body: &[u8], pick: u64) -> &[u8] {
 pub const HTML_503: &str = "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>\
 <body><h1>Sorry, something went wrong.</h1><p>We're working on it and we'll get it fixed as soon as we can.</p></body></html>";
 
+pub const HTML_502: &str = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
+<body><h1>Bad Gateway</h1><p>The server returned an invalid or incomplete response.</p></body></html>";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ mod errors;
 mod execute;
 mod faults;
 mod fields;
+mod heavy;
 mod ids;
 mod json;
 mod log;
@@ -51,6 +52,7 @@ pub use config::{Config, Faults, Settings};
 pub use data::{
     ANCHOR, IGSID_BASE, IG_ID, IG_TOKEN, IG_USERNAME, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
 };
+pub use heavy::{request_cost, HeavyFailure, RefuseNested};
 pub use pipeline::DEFAULT_VERSION;
 
 /// The `appsecret_proof` a client sends: hex HMAC-SHA256 keyed with the app secret over the

@@ -22,6 +22,13 @@ pub struct Entry {
     pub status: u16,
     pub account: Option<&'static str>,
     pub ts_ms: i64,
+    /// The `after` (else `before`) cursor the call pages from, so retries of one page can be
+    /// counted. A cursor is not a secret: Graph puts it in every `next` URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Set when the call was refused as over-heavy or for nested details: the style's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heavy: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -75,6 +82,8 @@ pub struct Stats {
     pub by_status: BTreeMap<u16, u64>,
     pub throttled: u64,
     pub faults: BTreeMap<&'static str, u64>,
+    /// Calls refused as over-heavy or for nested details, by style.
+    pub heavy: BTreeMap<&'static str, u64>,
     pub by_account: BTreeMap<&'static str, u64>,
 }
 

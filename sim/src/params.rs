@@ -1,8 +1,6 @@
-//! The query parameters the Graph reads share: `fields`, `limit`, `after` / `before`, and the
-//! reduce-the-amount-of-data check they add up to.
+//! The query parameters the Graph reads share: `fields`, `limit`, `after` / `before`.
 
 use crate::catalogue::{self, Node};
-use crate::config::Settings;
 use crate::errors::GraphError;
 use crate::fields::{self, Field};
 use crate::paging::{Cursor, DEFAULT_LIMIT};
@@ -49,18 +47,4 @@ pub fn cursor_param<P>(
         }
     }
     Ok(Cursor::First)
-}
-
-/// Graph's error 1 for pages whose nested expansion asks for too much at once.
-pub fn check_reduce(outer: u32, fields: &[Field], s: &Settings) -> Result<(), GraphError> {
-    let nested = fields
-        .iter()
-        .find(|f| f.name == "messages")
-        .map(|f| f.limit.unwrap_or(DEFAULT_LIMIT).min(s.max_limit));
-    match nested {
-        Some(n) if u64::from(outer) * u64::from(n) > s.reduce_data_threshold => {
-            Err(GraphError::reduce_data())
-        }
-        _ => Ok(()),
-    }
 }

@@ -77,11 +77,13 @@ pub async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
             reply.body = Bytes::copy_from_slice(faults::truncate(&reply.body, pick));
             plan.fault
         }
-        Some(Fault::DropMidBody) => {
+        // A call already answered by closing the connection (a heavy `drop` or `timeout`)
+        // has no body to cut.
+        Some(Fault::DropMidBody) if reply.drop.is_none() => {
             reply.drop = Some(DropKind::MidBody);
             plan.fault
         }
-        Some(Fault::Malformed(_) | Fault::Truncated(_)) => None,
+        Some(Fault::Malformed(_) | Fault::Truncated(_) | Fault::DropMidBody) => None,
         other => other,
     };
 
@@ -103,6 +105,9 @@ pub async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         for kind in kinds {
             *rt.stats.faults.entry(kind).or_default() += 1;
         }
+        if let Some(style) = reply.heavy {
+            *rt.stats.heavy.entry(style).or_default() += 1;
+        }
     }
     sim.log().record(Entry {
         method: parts.method.to_string(),
@@ -112,7 +117,17 @@ pub async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         status,
         account: account_id,
         ts_ms: sim.clock.now_ms(),
+        cursor: ["after", "before"]
+            .into_iter()
+            .find_map(|k| query.get(k).filter(|c| !c.is_empty()))
+            .map(str::to_owned),
+        heavy: reply.heavy,
     });
+    // Counted and logged first: a test sees a held call while its client is still waiting.
+    // The wait runs in this connection's task, so other calls and shutdown go on.
+    if let Some(ms) = reply.hold_ms {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
     reply.into_response(version.unwrap_or(DEFAULT_VERSION), &trace)
 }
 
@@ -165,7 +180,7 @@ fn serve(sim: &Sim, g: &GraphRequest, settings: &Settings, trace: &str) -> Reply
     let mut usage = None;
     let mut reply = match route(sim, g, settings, &mut usage) {
         Ok(body) => Reply::ok(body),
-        Err(e) => Reply::error(&e, trace),
+        Err(f) => Reply::failure(&f, trace),
     };
     reply.usage = usage;
     reply

@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 use crate::errors::GraphError;
 use crate::faults::{self, Transient};
+use crate::heavy::{Answer, Failure};
 use crate::json::Obj;
 use crate::ratelimit::Usage;
 
@@ -32,9 +33,14 @@ pub struct Reply {
     pub challenge: Option<String>,
     pub throttled: bool,
     pub drop: Option<DropKind>,
+    /// Milliseconds to hold the connection before answering (or dropping it).
+    pub hold_ms: Option<u64>,
+    /// The name a refused or over-heavy request is counted under.
+    pub heavy: Option<&'static str>,
 }
 
 const JSON: &str = "application/json; charset=UTF-8";
+const HTML: &str = "text/html; charset=utf-8";
 
 impl Reply {
     pub fn ok(body: Obj) -> Self {
@@ -46,6 +52,8 @@ impl Reply {
             challenge: None,
             throttled: false,
             drop: None,
+            hold_ms: None,
+            heavy: None,
         }
     }
 
@@ -58,17 +66,42 @@ impl Reply {
         }
     }
 
-    pub fn transient(kind: Transient, trace: &str) -> Self {
-        let bare = |body: &'static str, content_type| Self {
-            status: 503,
+    /// A body that is not Graph's, as a proxy in front of it would send.
+    fn bare(status: u16, body: &'static str, content_type: Option<&'static str>) -> Self {
+        Self {
+            status,
             body: Bytes::from_static(body.as_bytes()),
             content_type,
             ..Self::ok(Obj::new())
-        };
+        }
+    }
+
+    pub fn transient(kind: Transient, trace: &str) -> Self {
         match kind {
             Transient::Json => Self::error(&GraphError::transient(), trace),
-            Transient::Html => bare(faults::HTML_503, Some("text/html; charset=utf-8")),
-            Transient::Empty => bare("", None),
+            Transient::Html => Self::bare(503, faults::HTML_503, Some(HTML)),
+            Transient::Empty => Self::bare(503, "", None),
+        }
+    }
+
+    /// The answer to a call that failed in routing or execution.
+    pub fn failure(f: &Failure, trace: &str) -> Self {
+        let (label, answer) = match f {
+            Failure::Graph(e) => return Self::error(e, trace),
+            Failure::Heavy(label, answer) => (*label, answer),
+        };
+        let reply = match answer {
+            Answer::Graph(e) => Self::error(e, trace),
+            Answer::Html(status, body) => Self::bare(*status, body, Some(HTML)),
+            Answer::Hang(ms) => Self {
+                hold_ms: Some(*ms),
+                ..Self::dropped()
+            },
+            Answer::Drop => Self::dropped(),
+        };
+        Self {
+            heavy: Some(label),
+            ..reply
         }
     }
 

@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::data::Account;
 use crate::errors::GraphError;
 use crate::execute::execute;
+use crate::heavy::Failure;
 use crate::ids::{Inbox, MessageRef, ThreadRef};
 use crate::json::Obj;
 use crate::paging::Links;
@@ -54,7 +55,7 @@ pub fn route(
     g: &GraphRequest,
     settings: &Settings,
     usage: &mut Option<Usage>,
-) -> Result<Obj, GraphError> {
+) -> Result<Obj, Failure> {
     let token = g.token.ok_or_else(GraphError::missing_token)?;
     let account = g.account.ok_or_else(GraphError::invalid_token)?;
     if let Some(secret) = &sim.app_secret {
@@ -62,7 +63,7 @@ pub fn route(
     }
     let first = g.segments.first().copied().unwrap_or_default();
     if g.method != Method::GET {
-        return Err(GraphError::unsupported(g.method.as_str(), first));
+        return Err(GraphError::unsupported(g.method.as_str(), first).into());
     }
     let overlay = sim.overlay();
     let target = resolve(sim, &overlay, account, g.segments, g.query)?;
@@ -78,7 +79,7 @@ pub fn route(
     let (Ok(u) | Err(u)) = taken;
     *usage = Some(u);
     if taken.is_err() {
-        return Err(GraphError::rate_limited(settings.buc_mode));
+        return Err(GraphError::rate_limited(settings.buc_mode).into());
     }
 
     let prefix = g.version.map(|v| format!("/{v}")).unwrap_or_default();

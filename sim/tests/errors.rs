@@ -215,7 +215,9 @@ fn urlencode(s: &str) -> String {
 
 #[tokio::test]
 async fn too_much_nested_data_answers_code_1_with_http_500() {
-    let sim = Sim::start(fast()).await;
+    let mut config = fast();
+    config.settings.reduce_data_threshold = 5_000;
+    let sim = Sim::start(config).await;
     let r = sim
         .get("/me/conversations?limit=100&fields=messages.limit(60){id}")
         .await;
@@ -229,7 +231,7 @@ async fn too_much_nested_data_answers_code_1_with_http_500() {
         e["message"],
         "Please reduce the amount of data you're asking for, then retry your request"
     );
-    // 50 × 100 = 5000 is exactly the default threshold: allowed.
+    // 50 × 100 × 1 field = 5000 is exactly the threshold: allowed.
     let ok = sim
         .get("/me/conversations?limit=50&fields=messages.limit(100){id}")
         .await;
