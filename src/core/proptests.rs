@@ -45,6 +45,15 @@ fn lit(v: impl Into<Value>) -> String {
     v.into().to_string()
 }
 
+/// `text` with `/` written `\/`, as Graph writes it, when `slashes`.
+fn slashed(text: String, slashes: bool) -> String {
+    if slashes {
+        text.replace('/', "\\/")
+    } else {
+        text
+    }
+}
+
 /// Strings as they come: plain, URL-like, unicode, control characters, quotes and backslashes.
 fn odd_string() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -59,14 +68,7 @@ fn odd_string() -> impl Strategy<Value = String> {
 /// A JSON string literal: serialised by serde, or with `\/` as Graph writes it, and in hostile
 /// mode also escapes JSON parsers differ on (lone surrogates, invalid escapes, escaped digits).
 fn string_text(clean: bool) -> Text {
-    let good = (odd_string(), any::<bool>()).prop_map(|(s, slashes)| {
-        let text = lit(s);
-        if slashes {
-            text.replace('/', "\\/")
-        } else {
-            text
-        }
-    });
+    let good = (odd_string(), any::<bool>()).prop_map(|(s, slashes)| slashed(lit(s), slashes));
     if clean {
         return good.boxed();
     }
@@ -234,14 +236,8 @@ fn object_text(schema: &'static Schema, clean: bool) -> Text {
 
 /// A cursor: base64-ish, sometimes with `\/`; in hostile mode any string.
 fn cursor_text(clean: bool) -> Text {
-    let good = ("[A-Za-z0-9_=/-]{1,12}", any::<bool>()).prop_map(|(cursor, slashes)| {
-        let text = lit(cursor);
-        if slashes {
-            text.replace('/', "\\/")
-        } else {
-            text
-        }
-    });
+    let good = ("[A-Za-z0-9_=/-]{1,12}", any::<bool>())
+        .prop_map(|(cursor, slashes)| slashed(lit(cursor), slashes));
     if clean {
         good.boxed()
     } else {
@@ -256,12 +252,7 @@ fn url_text() -> Text {
             let url = format!(
                 "https://graph.facebook.com/v26.0/1/conversations?access_token={token}&limit=25&after={after}"
             );
-            let text = lit(url);
-            if slashes {
-                text.replace('/', "\\/")
-            } else {
-                text
-            }
+            slashed(lit(url), slashes)
         })
         .boxed()
 }
