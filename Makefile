@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR := $(call lib_env,CARGO_TERM_COLOR)
 
 WASM_OUT := target/wasm-web
 
-.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-demo bench demo clean
+.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-demo fuzz bench demo clean
 
 setup:
 	@scripts/setup.sh
@@ -55,6 +55,12 @@ test-demo: pkg sim
 
 ## test: everything CI checks, tier by tier (tests/README.md)
 test: lint test-host test-wasm test-js test-browser test-runtimes test-demo
+
+## fuzz: the core's properties and the package's mutation fuzz, long (not part of make test,
+## which runs both briefly); PROPTEST_CASES and FUZZ_CASES override the counts
+fuzz: consumer
+	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --lib proptests
+	FUZZ_CASES=$${FUZZ_CASES:-20000} scripts/test-js.sh fuzz.test.mjs
 
 bench: pkg sim
 	scripts/bench.sh

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The client suite in Node against graph-sim, importing the packed package by name
-# (scripts/consumer.sh must have run).
+# (scripts/consumer.sh must have run). Arguments name test files to run instead of all
+# (`make fuzz` runs fuzz.test.mjs alone).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 consumer=target/consumer
 cp tests/js/*.mjs "$consumer/"
 cd "$consumer"
-node --test --test-concurrency=1 ./*.test.mjs
+[ $# -gt 0 ] || set -- ./*.test.mjs
+node --test --test-concurrency=1 "$@"

@@ -6,7 +6,7 @@
 //! the normalising path instead.
 
 use crate::core::models::{CURSORS, PAGING};
-use crate::core::schema::{FieldSpec, Kind, Schema};
+use crate::core::schema::{Kind, Schema};
 
 /// What the pager needs from a conforming list page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,7 +126,8 @@ impl<'a> Scanner<'a> {
         Some(raw)
     }
 
-    /// Skips a literal or a number; `Some(true)` for a number written as an integer.
+    /// Skips a literal or a number: `b'b'` (boolean), `b'n'` (null), `b'i'` (an integer JSON
+    /// parsers keep as one), `b'f'` (any other number).
     fn atom(&mut self) -> Option<u8> {
         let start = self.i;
         while matches!(self.b.get(self.i), Some(c) if c.is_ascii_alphanumeric() || b"+-.".contains(c))
@@ -136,7 +137,12 @@ impl<'a> Scanner<'a> {
         match self.b.get(start..self.i)? {
             b"true" | b"false" => Some(b'b'),
             b"null" => Some(b'n'),
-            n if !n.is_empty() && n.iter().all(|c| c.is_ascii_digit() || *c == b'-') => Some(b'i'),
+            n if !n.is_empty() && n.iter().all(|c| c.is_ascii_digit() || *c == b'-') => {
+                // `-0` and integers beyond 64 bits are floats to serde_json (and to JS).
+                let text = std::str::from_utf8(n).ok()?;
+                let whole = text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok();
+                Some(if whole && text != "-0" { b'i' } else { b'f' })
+            }
             n if !n.is_empty() && (n[0] == b'-' || n[0].is_ascii_digit()) => Some(b'f'),
             _ => None,
         }
@@ -190,8 +196,11 @@ impl<'a> Scanner<'a> {
                 }
                 match kind {
                     Kind::Str | Kind::RequiredStr | Kind::Any => Some(()),
-                    // Digits are unix seconds, which normalisation rewrites.
-                    Kind::RequiredTime => (!raw.iter().all(u8::is_ascii_digit)).then_some(()),
+                    // Digits are unix seconds, which normalisation rewrites (escaped digits
+                    // too: any escape, let the slow path decide).
+                    Kind::RequiredTime => {
+                        (!raw.iter().all(u8::is_ascii_digit) && !raw.contains(&b'\\')).then_some(())
+                    }
                     _ => None,
                 }
             }
@@ -226,8 +235,13 @@ impl<'a> Scanner<'a> {
             Mode::Page(schema, walked) => (None, false, false, Some((schema, walked))),
             _ => return None,
         };
-        let mut missing = schema.map_or(0, |s| {
-            s.fields.iter().filter(|f| is_required(&f.kind)).count()
+        // Required fields not seen yet, one bit per field: a repeated key (JSON parsers keep
+        // the last) must not count twice.
+        let mut missing = schema.map_or(0u64, |s| {
+            let required = s.fields.iter().enumerate();
+            required
+                .filter(|(_, f)| is_required(&f.kind))
+                .fold(0, |bits, (i, _)| bits | 1 << i)
         });
         let mut data = false;
         if self.eat(b'}').is_none() {
@@ -242,10 +256,14 @@ impl<'a> Scanner<'a> {
                         if top && key == b"error" {
                             return None;
                         }
-                        match schema.fields.iter().find(|f| f.name.as_bytes() == key) {
-                            Some(FieldSpec { kind, .. }) => {
-                                missing -= usize::from(is_required(kind));
-                                field_mode(kind, key, capture)
+                        match schema.fields.iter().position(|f| f.name.as_bytes() == key) {
+                            Some(i) => {
+                                missing &= !(1 << i);
+                                if capture && key == b"cursors" {
+                                    // A repeated `cursors`: the last one counts, as in JSON.parse.
+                                    self.out.after = None;
+                                }
+                                field_mode(&schema.fields[i].kind, key, capture)
                             }
                             None => Mode::Ignore,
                         }
@@ -255,7 +273,13 @@ impl<'a> Scanner<'a> {
                             data = true;
                             Mode::List(schema)
                         }
-                        b"paging" => Mode::Object(&PAGING, walked),
+                        b"paging" => {
+                            if walked {
+                                // A repeated `paging`: the last one counts, as in JSON.parse.
+                                self.out = PageSummary::default();
+                            }
+                            Mode::Object(&PAGING, walked)
+                        }
                         b"error" | b"unparsed" => return None,
                         _ => Mode::Ignore,
                     },
@@ -362,6 +386,13 @@ b"}]}"#,
             br#"{"data": [{"id": "t", "updated_time": "x"}],}"#,
             br#"{"data": [{"id": "t", "updated_time": "x"} {"id": "u"}]}"#,
             br#"{"data": [], "paging": {"cursors": {"after": "A\u0041"}, "next": "n"}}"#,
+            // Found by core::proptests: a repeated id once stood in for a missing updated_time
+            // (and a third one overflowed the count); -0 and integers beyond 64 bits are floats
+            // to JSON parsers; escaped digits are unix seconds all the same.
+            br#"{"data": [{"id": "t", "id": "t"}]}"#,
+            br#"{"data": [{"id": "t", "updated_time": "x", "message_count": -0}]}"#,
+            br#"{"data": [{"id": "t", "updated_time": "x", "message_count": 99999999999999999999}]}"#,
+            br#"{"data": [{"id": "t", "updated_time": "\u0031\u0032"}]}"#,
         ] {
             assert!(
                 conforming(bad, &CONVERSATION, true).is_none(),
@@ -369,6 +400,15 @@ b"}]}"#,
                 String::from_utf8_lossy(bad)
             );
         }
+        let repeated = br#"{"data": [{"id": "t", "updated_time": "x", "id": "t"}]}"#;
+        assert!(conforming(repeated, &CONVERSATION, true).is_some());
+        // A repeated paging: the last one counts, as in JSON.parse.
+        let twice =
+            br#"{"data": [], "paging": {"next": "n", "cursors": {"after": "A"}}, "paging": {}}"#;
+        assert_eq!(
+            conforming(twice, &CONVERSATION, true),
+            Some(PageSummary::default())
+        );
         assert!(conforming(b"{\"data\": [", &CONVERSATION, true).is_none());
         assert!(conforming(b"{\"data\": []} trailing", &CONVERSATION, true).is_none());
         let message =

@@ -130,10 +130,18 @@ impl GraphApiError {
         }
     }
 
-    /// Replaces every occurrence of `secret` in the message, so no error can leak a token.
+    /// Replaces every occurrence of `secret` in the text Graph sent (the message, `type` and
+    /// `fbtrace_id`), so no error can leak a token.
     pub fn redact(mut self, secret: &str) -> Self {
-        if !secret.is_empty() && self.message.contains(secret) {
-            self.message = self.message.replace(secret, "[redacted]");
+        let fields = [
+            Some(&mut self.message),
+            self.error_type.as_mut(),
+            self.fbtrace_id.as_mut(),
+        ];
+        for text in fields.into_iter().flatten() {
+            if !secret.is_empty() && text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
         }
         self
     }
@@ -425,5 +433,10 @@ mod tests {
     fn redaction_removes_the_token() {
         let err = GraphApiError::new(ErrorKind::Auth, "bad token EAAB123 given").redact("EAAB123");
         assert_eq!(err.message, "bad token [redacted] given");
+        // Found by the Node fuzz: Graph's other text fields are cut too.
+        let body = r#"{"error": {"message": "m", "type": "EAAB123", "fbtrace_id": "x EAAB123"}}"#;
+        let err = classify(400, body).redact("EAAB123");
+        assert_eq!(err.error_type.as_deref(), Some("[redacted]"));
+        assert_eq!(err.fbtrace_id.as_deref(), Some("x [redacted]"));
     }
 }

@@ -14,6 +14,8 @@ pub mod options;
 pub mod pacing;
 pub mod paging;
 pub mod proof;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 pub mod redact;
 pub mod request;
 pub mod retry;
