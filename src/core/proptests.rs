@@ -684,8 +684,8 @@ fn checkpoint() -> impl Strategy<Value = Checkpoint> {
         any::<Option<i64>>(),
     )
         .prop_map(
-            |(page, instagram, since, details, after, done, newest)| Checkpoint {
-                page,
+            |(account, instagram, since, details, after, done, newest)| Checkpoint {
+                account,
                 platform: if instagram {
                     Platform::Instagram
                 } else {

@@ -128,6 +128,8 @@ impl RequestSize {
             self.successes = 0;
         }
         let limit = match self.ceiling {
+            // Close enough to the ceiling: probing on would cost more failures than it saves.
+            Some(ceiling) if ceiling - self.page <= (self.page / 8).max(1) => self.page,
             Some(ceiling) => ceiling.saturating_sub(1).min(self.max_page),
             None => self.max_page,
         };
@@ -167,6 +169,13 @@ impl RequestSize {
         }
         self.failures = 0;
         self.successes = 0;
+        let fitted = self.longest_seen.max(self.details);
+        if self.longest_seen > 0 && fitted < self.nested {
+            // Every thread seen fits in fewer nested messages: lighten that first, same page.
+            self.nested = fitted;
+            self.ceiling = None;
+            return;
+        }
         self.ceiling = Some(self.page);
         if self.page <= self.worked {
             // It worked once but keeps failing now: what worked no longer counts.

@@ -30,6 +30,7 @@ use crate::core::models::MESSAGE;
 use crate::core::options::Platform;
 use crate::core::paging::next_cursor;
 use crate::core::request::RequestSpec;
+use crate::core::retry::RetryPolicy;
 use crate::core::sizing::{RequestSize, Shrink, DEFAULT_MAX_PAGE_SIZE};
 use crate::core::time::{format_graph_time, parse_graph_time};
 
@@ -349,7 +350,13 @@ impl SyncPlanner {
         if refused_nested && self.size.nested_refused() {
             return Ok(0.0);
         }
-        let wait = backoff_ms.max(err.retry_after_ms.unwrap_or(0) as f64);
+        let announced = err.retry_after_ms.unwrap_or(0) as f64;
+        if announced > RetryPolicy::default().max_wait_ms {
+            // Graph asks for a longer pause than a sync should sit through: stop here, and the
+            // last checkpoint resumes later.
+            return Err(err);
+        }
+        let wait = backoff_ms.max(announced);
         if err.kind == ReduceData || (err.kind.is_sync_recoverable() && err.kind != RateLimited) {
             return match self.size.failed(err.kind == ReduceData) {
                 Shrink::Same => Ok(wait),
