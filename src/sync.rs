@@ -104,6 +104,19 @@ pub struct InboxSync<T> {
 
 impl<T: Transport + Clone> Client<T> {
     /// Imports a Page's or Instagram account's inbox: see [`SyncOptions`] and `core::sync`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let mut sync = client.sync_inbox("me", &graph_conversations::SyncOptions {
+    ///     platform: Some(graph_conversations::Platform::Instagram),
+    ///     ..Default::default()
+    /// })?;
+    /// while let Some(item) = sync.next().await? {
+    ///     println!("{} (resume with {})", item.conversation.id, item.checkpoint);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn sync_inbox(
         &self,
         page_id: &str,
@@ -191,7 +204,7 @@ impl<T: Transport + Clone> InboxSync<T> {
     /// The next synced conversation as JSON (`{conversation, messages, checkpoint}`). A thread
     /// is yielded as soon as it and every thread before it on its list page are complete, so
     /// items (and checkpoints) flow while long threads are still being paged.
-    pub async fn next_value(&mut self) -> Result<Option<Value>, GraphApiError> {
+    pub(crate) async fn next_value(&mut self) -> Result<Option<Value>, GraphApiError> {
         loop {
             if self
                 .pending
@@ -261,6 +274,19 @@ impl<T: Transport + Clone> InboxSync<T> {
     }
 
     /// The next synced conversation, typed.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let mut sync = client.sync_inbox("me", &graph_conversations::SyncOptions {
+    ///     platform: Some(graph_conversations::Platform::Instagram),
+    ///     ..Default::default()
+    /// })?;
+    /// while let Some(item) = sync.next().await? {
+    ///     println!("{}: {} messages", item.conversation.id, item.messages.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn next(&mut self) -> Result<Option<SyncedConversation>, GraphApiError> {
         self.next_value()
             .await?
@@ -273,6 +299,19 @@ impl<T: Transport + Clone> InboxSync<T> {
     }
 
     /// Where the sync stands now.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let mut sync = client.sync_inbox("me", &graph_conversations::SyncOptions {
+    ///     platform: Some(graph_conversations::Platform::Instagram),
+    ///     ..Default::default()
+    /// })?;
+    /// sync.next().await?;
+    /// let p = sync.progress();
+    /// println!("{} requests, page size {}, nested {}", p.requests, p.page_size, p.nested_limit);
+    /// # Ok(()) }
+    /// ```
     pub fn progress(&self) -> SyncProgress {
         let stats = self.client.stats();
         SyncProgress {

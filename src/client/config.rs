@@ -39,6 +39,11 @@ pub struct ClientDefaults {
 
 impl ClientDefaults {
     /// The defaults of this version of the package.
+    ///
+    /// ```no_run
+    /// let defaults = graph_conversations::ClientDefaults::get();
+    /// assert_eq!(defaults.requests_per_second, 2.0);
+    /// ```
     pub fn get() -> Self {
         ClientDefaults {
             api_version: DEFAULT_API_VERSION,

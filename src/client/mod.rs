@@ -120,6 +120,16 @@ impl<T: Transport> Client<T> {
     }
 
     /// The last rate-limit usage Graph reported.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// client.list_messages("t_1", &Default::default()).await?;
+    /// if let Some(usage) = client.usage() {
+    ///     println!("{:.0}% of the allowance used", usage.max_percent());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn usage(&self) -> Option<Usage> {
         lock(&self.shared.usage).clone()
     }

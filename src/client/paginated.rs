@@ -52,11 +52,37 @@ impl<T: Transport, I: DeserializeOwned> Paginated<T, I> {
     }
 
     /// The next whole page, or `None` after the last.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let mut list = client.conversations("me", &graph_conversations::ConversationsOptions {
+    ///     platform: Some(graph_conversations::Platform::Messenger),
+    ///     ..Default::default()
+    /// })?;
+    /// while let Some(page) = list.next_page().await? {
+    ///     println!("{} threads", page.data.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn next_page(&mut self) -> Result<Option<Page<I>>, GraphApiError> {
         self.next_page_value().await?.map(typed).transpose()
     }
 
     /// The next item, or `None` after the last. Empty pages with `next` are skipped.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let mut list = client.conversations("me", &graph_conversations::ConversationsOptions {
+    ///     platform: Some(graph_conversations::Platform::Messenger),
+    ///     ..Default::default()
+    /// })?;
+    /// while let Some(thread) = list.next_item().await? {
+    ///     println!("{}", thread.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn next_item(&mut self) -> Result<Option<I>, GraphApiError> {
         loop {
             if let Some(item) = self.buffer.pop_front() {
@@ -70,6 +96,14 @@ impl<T: Transport, I: DeserializeOwned> Paginated<T, I> {
     }
 
     /// Up to `limit` items.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// let newest = client.messages("t_1", &Default::default())?.collect(50).await?;
+    /// println!("{}", newest.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn collect(&mut self, limit: usize) -> Result<Vec<I>, GraphApiError> {
         let mut out = Vec::new();
         while out.len() < limit {

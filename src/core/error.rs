@@ -49,6 +49,16 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Worth sending again unchanged (after a backoff): the client's retry policy retries these.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_conversations::Client<graph_conversations::ReqwestTransport>)
+    /// # -> Result<(), graph_conversations::GraphApiError> {
+    /// match client.get_message("m_1", &Default::default()).await {
+    ///     Err(e) if e.kind.is_retryable() => println!("try again later: {e}"),
+    ///     other => println!("{:?}", other.map(|m| m.id)),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn is_retryable(self) -> bool {
         matches!(
             self,

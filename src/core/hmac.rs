@@ -39,6 +39,14 @@ pub fn verify_hmac_sha256(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
 /// Whether a webhook's `X-Hub-Signature-256` header (`sha256=` and 64 hex digits, either case)
 /// signs `body`, the raw request body, with the app secret. A missing or other prefix
 /// (`sha1=`), a wrong length or a non-hex digit is a rejection, never a panic.
+///
+/// ```no_run
+/// let body = br#"{"object":"page","entry":[]}"#;
+/// let header = "sha256=0000"; // X-Hub-Signature-256, as Meta sent it
+/// if !graph_conversations::verify_signature_header("APP-SECRET", body, header) {
+///     // answer 401 and do not store anything
+/// }
+/// ```
 pub fn verify_signature_header(app_secret: &str, body: &[u8], header: &str) -> bool {
     let Some(hex_tag) = header.trim().strip_prefix(SIGNATURE_PREFIX) else {
         return false;

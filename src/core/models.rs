@@ -373,6 +373,12 @@ pub(crate) static GRAPH_OBJECTS: &[&Schema] = &[
 
 /// The Graph objects these types know, each with the fields it types (any other field is kept
 /// in `extra`). Useful to compare with another catalogue, such as a simulator's.
+///
+/// ```no_run
+/// for (object, fields) in graph_conversations::known_fields() {
+///     println!("{object}: {}", fields.join(", "));
+/// }
+/// ```
 pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
     GRAPH_OBJECTS
         .iter()

@@ -32,6 +32,11 @@ pub fn proof_message(access_token: &str, unix_time: i64) -> String {
 
 /// The time-stamped `appsecret_proof` for `access_token` at `unix_time` (valid five minutes).
 /// Compute it on a server; never ship an app secret to a browser.
+///
+/// ```no_run
+/// let proof = graph_conversations::app_secret_proof("PAGE-TOKEN", "APP-SECRET", 1_700_000_000);
+/// assert_eq!(proof.proof.len(), 64);
+/// ```
 pub fn app_secret_proof(access_token: &str, app_secret: &str, unix_time: i64) -> AppSecretProof {
     let message = proof_message(access_token, unix_time);
     AppSecretProof {

@@ -11,6 +11,12 @@ pub struct Secret(String);
 
 impl Secret {
     /// Wraps a secret.
+    ///
+    /// ```no_run
+    /// let token = graph_conversations::Secret::new("EAAB...");
+    /// assert_eq!(format!("{token:?}"), "Secret([redacted])");
+    /// assert_eq!(token.expose(), "EAAB...");
+    /// ```
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
