@@ -104,6 +104,18 @@ const ACCOUNTS: [Account; 2] = [
     },
 ];
 
+/// Syncs the account and checks the result against the slow walk, its details and the retry
+/// budget; returns the URLs sent.
+async fn assert_exact_sync(base: &str, account: &Account, seed: u64, cell: &str) -> Vec<String> {
+    let truth = walk(base, account.token, account.page, account.platform).await;
+    let o = options(account.platform);
+    let (items, sent) = sync_all(base, account.token, account.page, &o, seed).await;
+    assert_eq!(inventory(&items), truth, "{cell}");
+    assert_details(&items, cell);
+    assert_retry_budget(&sent, cell);
+    sent
+}
+
 async fn heavy_sim(threshold: u64, style: HeavyFailure) -> graph_sim::SimHandle {
     sim(|c| {
         c.seed = 17;
@@ -130,18 +142,7 @@ async fn every_failure_style_and_threshold_ends_with_the_exact_inbox() {
                     style.name(),
                     account.platform
                 );
-                let truth = walk(&base, account.token, account.page, account.platform).await;
-                let (items, sent) = sync_all(
-                    &base,
-                    account.token,
-                    account.page,
-                    &options(account.platform),
-                    1,
-                )
-                .await;
-                assert_eq!(inventory(&items), truth, "{cell}");
-                assert_details(&items, &cell);
-                assert_retry_budget(&sent, &cell);
+                assert_exact_sync(&base, account, 1, &cell).await;
             }
         }
     }
@@ -161,18 +162,7 @@ async fn nested_details_refused_fall_back_to_the_messages_edge() {
         let base = sim.base_url();
         for account in &ACCOUNTS {
             let cell = format!("{} / {:?}", refusal.name(), account.platform);
-            let truth = walk(&base, account.token, account.page, account.platform).await;
-            let (items, sent) = sync_all(
-                &base,
-                account.token,
-                account.page,
-                &options(account.platform),
-                2,
-            )
-            .await;
-            assert_eq!(inventory(&items), truth, "{cell}");
-            assert_details(&items, &cell);
-            assert_retry_budget(&sent, &cell);
+            let sent = assert_exact_sync(&base, account, 2, &cell).await;
             assert!(
                 sent.iter().any(|u| u.contains("/messages?")),
                 "{cell}: older ids came through the /messages edge"
@@ -224,17 +214,7 @@ async fn cancel_and_resume_under_a_hidden_limit_yields_the_exact_inbox() {
     let last = truth.len();
     for cut in [1, 7, 23, last - 1, last] {
         let client = timing_client(&base, PAGE_TOKEN, cut as u64);
-        let mut first = Vec::new();
-        {
-            let mut sync = client.sync_inbox(PAGE_ID, &o).unwrap();
-            while first.len() < cut {
-                first.push(sync.next().await.unwrap().unwrap());
-            }
-        }
-        let resume = SyncOptions {
-            checkpoint: Some(first.last().unwrap().checkpoint.clone()),
-            ..o.clone()
-        };
+        let (mut first, resume) = interrupted_after(&client, PAGE_ID, &o, cut).await;
         let (rest, _) = sync_all(&base, PAGE_TOKEN, PAGE_ID, &resume, cut as u64).await;
         first.extend(rest);
         assert_eq!(inventory(&first), truth, "cut {cut}");

@@ -128,18 +128,7 @@ async fn aborting_anywhere_and_resuming_yields_the_exact_set() {
     // Cut points across pages, first and last included.
     for cut in [1usize, 2, 39, 40, 41, 77, 120, all.len() - 1, all.len()] {
         let client = client(&base, PAGE_TOKEN, cut as u64);
-        let mut first = Vec::new();
-        {
-            let mut sync = client.sync_inbox(PAGE_ID, &o).unwrap();
-            while first.len() < cut {
-                first.push(sync.next().await.unwrap().unwrap());
-            }
-            // Dropped here: an interrupted run.
-        }
-        let resume = SyncOptions {
-            checkpoint: Some(first.last().unwrap().checkpoint.clone()),
-            ..o.clone()
-        };
+        let (first, resume) = interrupted_after(&client, PAGE_ID, &o, cut).await;
         let (rest, _) = run(&base, PAGE_TOKEN, PAGE_ID, &resume, cut as u64).await;
         let a = inventory(&first);
         let b = inventory(&rest);

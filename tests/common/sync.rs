@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use graph_conversations::{
-    ConversationsOptions, MessagesOptions, Platform, SyncOptions, SyncedConversation,
+    Client, ConversationsOptions, MessagesOptions, Platform, SyncOptions, SyncedConversation,
+    Transport,
 };
 
 use super::client;
@@ -82,4 +83,24 @@ pub async fn walk(base: &str, token: &str, page: &str, platform: Platform) -> In
         inv.insert(thread.id, ids);
     }
     inv
+}
+
+/// A sync dropped after `cut` items: what it yielded, and the options that resume it from the
+/// last checkpoint.
+pub async fn interrupted_after<T: Transport + Clone>(
+    client: &Client<T>,
+    page: &str,
+    o: &SyncOptions,
+    cut: usize,
+) -> (Vec<SyncedConversation>, SyncOptions) {
+    let mut first = Vec::new();
+    let mut sync = client.sync_inbox(page, o).unwrap();
+    while first.len() < cut {
+        first.push(sync.next().await.unwrap().unwrap());
+    }
+    let resume = SyncOptions {
+        checkpoint: Some(first.last().unwrap().checkpoint.clone()),
+        ..o.clone()
+    };
+    (first, resume)
 }
