@@ -1,14 +1,14 @@
-//! Response bodies: checked and passed through as text when already normal (`core::check`),
+//! Response bodies: checked and passed through as text when already normal (`core::verbatim`),
 //! else parsed, cleaned of tokens and normalised (`core::schema`).
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::core::check;
 use crate::core::error::{classify_error, GraphApiError};
 use crate::core::operations::Expect;
 use crate::core::redact;
 use crate::core::schema;
+use crate::core::verbatim;
 use crate::transport::HttpResponse;
 
 /// How a caller wants a body.
@@ -27,7 +27,7 @@ pub(crate) enum Decode {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Body {
     /// Already normal: the response text with what a pager needs.
-    Verbatim(String, check::PageSummary),
+    Verbatim(String, verbatim::PageSummary),
     /// Parsed and normalised.
     Parsed(Value),
 }
@@ -73,7 +73,7 @@ pub(crate) fn decode(
             Expect::Object(s) => (s, false),
             Expect::Page(s) => (s, true),
         };
-        if let Some(summary) = check::conforming(&response.body, schema, page) {
+        if let Some(summary) = verbatim::conforming(&response.body, schema, page) {
             if let Some(text) = redact::strip_in_text(&response.body, token) {
                 return Ok(Body::Verbatim(text, summary));
             }

@@ -1,7 +1,6 @@
 //! The pure core: everything that decides, builds, parses or classifies, and no I/O. It runs under
 //! plain `cargo test` on the host and is shared by the Rust client and the wasm facade.
 
-pub mod check;
 pub mod checkpoint;
 pub mod error;
 pub mod fields;
@@ -25,3 +24,4 @@ pub mod sizing;
 pub mod sync;
 pub mod time;
 pub mod usage;
+pub mod verbatim;

@@ -6,7 +6,6 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
 
-use crate::core::check::conforming;
 use crate::core::checkpoint::{decode_checkpoint, encode_checkpoint, Checkpoint};
 use crate::core::error::classify_error;
 use crate::core::fields::{parse_fields, Field, FieldList};
@@ -18,6 +17,7 @@ use crate::core::sync::MAX_DETAILS;
 use crate::core::time::{
     format_graph_time, parse_graph_time, parse_text_ms, parse_time_ms, MILLIS_FROM,
 };
+use crate::core::verbatim::conforming;
 
 /// 256 cases unless `PROPTEST_CASES` says otherwise; no regression files in the tree (a failure
 /// prints its shrunk input, which belongs in a unit test next to the fix).

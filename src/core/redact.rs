@@ -1,7 +1,7 @@
 //! Cutting credentials out of what Graph sends back. Graph echoes the request's query in
 //! `paging.next` / `previous`, so `access_token` (with `tokenTransport: "query"`) and
 //! `appsecret_proof` come back inside URLs. Two cuts with one list of keys: one on parsed JSON
-//! values, one on raw body text for the verbatim path (`core::check`), tested to agree.
+//! values, one on raw body text for the verbatim path (`core::verbatim`), tested to agree.
 
 use serde_json::Value;
 

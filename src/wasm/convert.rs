@@ -27,7 +27,7 @@ pub(crate) fn to_js_error(err: GraphApiError) -> JsValue {
 }
 
 /// A body as a plain JS object: a verbatim body is parsed straight from its text by the
-/// engine (`core::check`), a parsed one is converted.
+/// engine (`core::verbatim`), a parsed one is converted.
 pub(crate) fn body_to_js(body: &Body) -> Result<JsValue, GraphApiError> {
     match body {
         Body::Verbatim(text, _) => js_sys::JSON::parse(text)
