@@ -1,6 +1,9 @@
 //! Properties of every decoder that reads what a server or a user sends: generated and mutated
 //! input never panics, and the fast paths agree with the slow ones. 256 cases per property by
 //! default (a few seconds for the file); `PROPTEST_CASES=20000` for long runs (`make fuzz`).
+//!
+//! Long because each decoder needs generators of its own input, valid and damaged; keeping them
+//! next to their properties makes each one readable on its own.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
