@@ -136,7 +136,7 @@ Command: \`node scripts/bench-sync.mjs\` (part of \`make bench\`).
 | throttling errors | **${ours.progress.throttled}** (simulator: ${stats.throttled} throttled) | |
 | threads / messages yielded | ${ours.threads} / ${ours.messages} | ${theirs.threads} / ${theirs.details} details |
 
-How: one list request brings 100 threads with participants and their newest 50 messages by nested
+How: one list request brings up to 100 threads (25, then 50, then 100 as requests succeed) with participants and their newest 50 messages by nested
 expansion (details for the newest 20, ids and times for the rest), so a thread of ${MESSAGES} messages costs no
 request of its own; the client paces every request at 2 calls/s, so the simulator never throttles.
 The first request goes at once, which is why the wall time can come in under requests ÷ 2 s.
