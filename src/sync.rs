@@ -187,7 +187,7 @@ async fn fill_older<T: Transport>(
         match client.fetch(&spec, Expect::Page(&MESSAGE)).await {
             Ok(page) => {
                 attempt = 0;
-                thread.accept_older(&page);
+                thread.accept_older(page);
             }
             Err(e) if e.kind.is_sync_recoverable() && attempt < 8 => {
                 let wait = backoff_ms(attempt, client.transport().random());
@@ -235,31 +235,10 @@ impl<T: Transport + Clone> InboxSync<T> {
                 }
                 continue;
             }
-            let Some(mut page) = self.next_list_page().await? else {
+            let Some(page) = self.next_list_page().await? else {
                 return Ok(None);
             };
-            // The planner copies each thread out of the page. Their nested messages, most of
-            // the page, are moved out first and given to each thread as its first page of
-            // messages (what the planner would do), so a page is never held twice.
-            let mut nested = Vec::new();
-            for item in page
-                .get_mut("data")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(messages) = item.as_object_mut().and_then(|o| o.remove("messages")) {
-                    nested.push((item["id"].clone(), messages));
-                }
-            }
-            let mut pending = self.planner.accept_list_page(&page);
-            let mut nested = nested.into_iter();
-            for thread in &mut pending {
-                // Threads come in page order, each from the first item with its id.
-                if let Some((_, messages)) = nested.find(|(id, _)| *id == *thread.id) {
-                    thread.accept_older(&messages);
-                }
-            }
+            let pending = self.planner.accept_list_page(page);
             self.pending = pending.into();
             if self.pending.is_empty() {
                 self.planner.finish_page();

@@ -10,8 +10,8 @@
 //!   search, so a few failures find the largest size Graph serves);
 //! - a failure of a size that already worked is a blip first: the same request is sent once
 //!   more, and only a second failure shrinks it;
-//! - below [`NESTED_FLOOR`] threads, the nested message limit drops to the detailed messages
-//!   (older ids then come through the `/messages` edge), then the page shrinks on to 1;
+//! - when even 1 thread is too heavy, the nested message limit drops to the detailed messages
+//!   (older ids then come through the `/messages` edge);
 //! - when the smallest request still fails [`SMALLEST_ATTEMPTS`] times, the sync gives up with
 //!   the cause, and its checkpoint resumes it later;
 //! - after [`PROBE_AFTER`] successes under a ceiling, the ceiling is forgotten once, in case the
@@ -34,8 +34,10 @@ pub const DEFAULT_MAX_PAGE_SIZE: u32 = 100;
 /// Nested messages per thread in a list request: ids beyond the detailed ones come free, and a
 /// thread with more pages the rest through the `/messages` edge.
 pub const DEFAULT_NESTED_LIMIT: u32 = 50;
-/// Below this many threads, a shrink narrows the nested limit before the page.
-pub const NESTED_FLOOR: u32 = 5;
+/// A shrink that would go below this many threads narrows the nested limit instead: the page
+/// goes down to 1 first, since at 1 thread a sync learns how long threads are (and can lighten
+/// the nesting to that) without paying a `/messages` request for every thread.
+pub const NESTED_FLOOR: u32 = 1;
 /// Tries of the smallest request (1 thread, detailed messages only) before the sync fails.
 pub const SMALLEST_ATTEMPTS: u32 = 4;
 /// Successes under a ceiling before it is probed again.
@@ -241,6 +243,50 @@ mod tests {
         (requests, failures)
     }
 
+    /// A Graph whose hidden limit is a cost (threads × nested limit × 12 fields), for an inbox
+    /// of `threads` threads of `messages` messages: (requests, failures) to read it all,
+    /// counting the `/messages` requests a nested limit below `messages` needs.
+    fn walk_cost(threads: u32, messages: u32, limit: u64) -> (u64, u64) {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        let (mut read, mut requests, mut failures) = (0, 0u64, 0u64);
+        while read < threads {
+            requests += 1;
+            let cost = u64::from(size.page()) * u64::from(size.nested()) * 12;
+            if cost <= limit {
+                let page = size.page().min(threads - read);
+                read += page;
+                if size.nested() < messages {
+                    requests += u64::from(page);
+                }
+                size.succeeded();
+                if size.nested() >= messages {
+                    size.threads_fit(messages);
+                }
+            } else {
+                failures += 1;
+                assert_ne!(size.failed(false), Shrink::Exhausted, "gave up at {limit}");
+            }
+        }
+        (requests, failures)
+    }
+
+    #[test]
+    fn near_the_fewest_requests_under_any_cost_limit() {
+        for limit in (240..=60_000).step_by(613) {
+            let (requests, failures) = walk_cost(869, 30, limit as u64);
+            let whole = (limit as u64 / (30 * 12)).min(100);
+            let lower = if whole > 0 {
+                869u64.div_ceil(whole)
+            } else {
+                869u64.div_ceil((limit as u64 / 240).max(1)) + 869
+            };
+            assert!(
+                requests * 10 <= lower * 13 + 80,
+                "limit {limit}: {requests} requests ({failures} failed), lower bound {lower}"
+            );
+        }
+    }
+
     #[test]
     fn starts_at_graphs_default_and_grows_to_the_maximum() {
         let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
@@ -267,18 +313,14 @@ mod tests {
     }
 
     #[test]
-    fn narrows_the_nesting_before_the_page_gets_tiny() {
+    fn narrows_the_nesting_once_one_thread_is_too_heavy() {
         let (_, failures) = walk(100, 1, false);
         assert!(failures <= 12, "{failures}");
         let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
         while size.nested() > 20 {
             assert_eq!(size.failed(false), Shrink::Smaller);
         }
-        assert!(
-            size.page() >= 1 && size.page() < NESTED_FLOOR * 2,
-            "{}",
-            size.page()
-        );
+        assert_eq!(size.page(), 1);
     }
 
     #[test]

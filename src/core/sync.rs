@@ -80,20 +80,24 @@ impl PendingThread {
     }
 
     /// Takes a page of older message ids (normalised `{data, paging}`).
-    pub fn accept_older(&mut self, page: &Value) {
-        self.add_messages(page.get("data"));
+    pub fn accept_older(&mut self, page: Value) {
         let next = next_cursor(page.get("paging"));
+        self.take_messages(page);
         // A repeated cursor would loop: stop instead.
         self.older_after = next.filter(|c| Some(c) != self.older_after.as_ref());
     }
 
-    fn add_messages(&mut self, data: Option<&Value>) {
-        for m in data.and_then(Value::as_array).into_iter().flatten() {
+    /// Moves the messages of a `{data: [...]}` page in, each id once.
+    fn take_messages(&mut self, mut page: Value) {
+        let Some(Value::Array(data)) = page.get_mut("data").map(Value::take) else {
+            return;
+        };
+        for m in data {
             let Some(id) = m.get("id").and_then(Value::as_str) else {
                 continue;
             };
             if self.seen_messages.insert(id) {
-                self.messages.push(m.clone());
+                self.messages.push(m);
             }
         }
     }
@@ -240,14 +244,20 @@ impl SyncPlanner {
         })
     }
 
-    /// Takes a normalised list page; returns its threads still to yield, in list order.
-    pub fn accept_list_page(&mut self, page: &Value) -> Vec<PendingThread> {
+    /// Takes a normalised list page; returns its threads still to yield, in list order. The
+    /// page is consumed: its threads and their nested messages move out, so it is never held
+    /// twice (a page of nested details is the largest thing a sync holds).
+    pub fn accept_list_page(&mut self, mut page: Value) -> Vec<PendingThread> {
         self.other_failures = 0;
         self.size.succeeded();
-        let items = page.get("data").and_then(Value::as_array);
+        let next = next_cursor(page.get("paging"));
+        let items = match page.get_mut("data").map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
         let mut out = Vec::new();
-        for item in items.into_iter().flatten() {
-            let Some(id) = item.get("id").and_then(Value::as_str) else {
+        for item in items {
+            let Some(id) = item.get("id").and_then(Value::as_str).map(str::to_owned) else {
                 continue;
             };
             let updated = item
@@ -264,10 +274,10 @@ impl SyncPlanner {
                     break;
                 }
             }
-            if self.skip.contains(id) || !self.seen.insert(id) {
+            if self.skip.contains(&id) || !self.seen.insert(&id) {
                 continue;
             }
-            out.push(self.pending(item));
+            out.push(pending(id, item));
         }
         if !out.is_empty() && out.iter().all(|t| t.older_after.is_none()) {
             let longest = out.iter().map(|t| t.messages.len()).max().unwrap_or(0);
@@ -276,29 +286,12 @@ impl SyncPlanner {
         }
         if !self.finished {
             // A cursor seen before would walk in a circle: the list is over.
-            match next_cursor(page.get("paging")) {
+            match next {
                 Some(after) if self.seen_cursors.insert(&after) => self.next_after = Some(after),
                 _ => self.finished = true,
             }
         }
         out
-    }
-
-    fn pending(&self, item: &Value) -> PendingThread {
-        let mut conversation = item.clone();
-        let nested = conversation
-            .as_object_mut()
-            .and_then(|c| c.remove("messages"))
-            .unwrap_or(Value::Null);
-        let mut thread = PendingThread {
-            id: item["id"].as_str().unwrap_or_default().to_owned(),
-            conversation,
-            messages: Vec::new(),
-            older_after: next_cursor(nested.get("paging")),
-            seen_messages: IdSet::new(),
-        };
-        thread.add_messages(nested.get("data"));
-        thread
     }
 
     /// Finishes a thread: messages beyond the detailed ones keep only `id` and `created_time`.
@@ -381,6 +374,23 @@ impl SyncPlanner {
     }
 }
 
+/// A thread out of a list page, its nested messages moved into it.
+fn pending(id: String, mut item: Value) -> PendingThread {
+    let nested = item
+        .as_object_mut()
+        .and_then(|c| c.remove("messages"))
+        .unwrap_or(Value::Null);
+    let mut thread = PendingThread {
+        id,
+        conversation: item,
+        messages: Vec::new(),
+        older_after: next_cursor(nested.get("paging")),
+        seen_messages: IdSet::new(),
+    };
+    thread.take_messages(nested);
+    thread
+}
+
 fn id_and_time(m: Value) -> Value {
     let mut out = Map::new();
     for key in ["id", "created_time"] {
@@ -416,7 +426,7 @@ mod tests {
     }
 
     fn walk(p: &mut SyncPlanner, body: &Value) -> Vec<String> {
-        let threads = p.accept_list_page(body);
+        let threads = p.accept_list_page(body.clone());
         let ids = threads.iter().map(|t| t.id.clone()).collect();
         for t in threads {
             p.complete(t);
@@ -488,6 +498,21 @@ mod tests {
     }
 
     #[test]
+    fn once_graph_limits_the_size_the_nesting_follows_the_threads_it_reads() {
+        let mut p = planner();
+        let err = GraphApiError::new(crate::core::error::ErrorKind::ReduceData, "less");
+        assert_eq!(p.recover(err, 0.0).unwrap(), 0.0);
+        let messages: Vec<Value> = (0..30)
+            .map(|i| json!({"id": format!("m{i}"), "created_time": "2026-01-01T00:00:00+0000"}))
+            .collect();
+        let body = json!({"data": [{"id": "t1", "updated_time": "2026-01-01T00:00:00+0000",
+            "messages": {"data": messages}}]});
+        let threads = p.accept_list_page(body);
+        assert_eq!(threads[0].messages.len(), 30);
+        assert_eq!(p.nested_limit(), 30);
+    }
+
+    #[test]
     fn a_refusal_of_nested_details_narrows_the_nesting_once() {
         let mut refusal = GraphApiError::new(crate::core::error::ErrorKind::Graph, "(#100) no");
         refusal.code = Some(100);
@@ -503,7 +528,7 @@ mod tests {
     fn a_checkpoint_resumes_on_the_same_page_after_the_last_thread() {
         let mut p = planner();
         let body = page(&["t1", "t2", "t3"], Some("A"));
-        let threads = p.accept_list_page(&body);
+        let threads = p.accept_list_page(body.clone());
         let (_, checkpoint) = p.complete(threads[0].clone());
         let settings = SyncSettings {
             platform: Some(Platform::Messenger),
