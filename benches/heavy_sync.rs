@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use graph_conversations::{Client, ClientOptions, Platform};
+use graph_conversations::Platform;
 use graph_sim::HeavyFailure;
 
 const THREADS: u64 = 1_000;
@@ -51,24 +51,13 @@ async fn main() {
                 c.settings.heavy_timeout_ms = 60_000;
             })
             .await;
-            let client = Client::new(
-                ClientOptions {
-                    access_token: IG_TOKEN.into(),
-                    base_url: Some(sim.base_url()),
-                    requests_per_second: Some(RATE),
-                    timeout_ms: Some(TIMEOUT_MS),
-                    ..Default::default()
-                },
-                TestTransport::new(1),
-            )
-            .unwrap();
-            let o = options(Platform::Instagram);
-            let mut sync = client.sync_inbox("me", &o).unwrap();
-            let mut threads = 0u64;
-            while let Some(_item) = sync.next().await.unwrap() {
-                threads += 1;
-            }
-            let progress = sync.progress();
+            let client = client_with(&sim.base_url(), IG_TOKEN, 1, |o| {
+                o.requests_per_second = Some(RATE);
+                o.timeout_ms = Some(TIMEOUT_MS);
+                o.max_retries = None;
+            });
+            let (items, progress) = drain(&client, "me", &options(Platform::Instagram)).await;
+            let threads = items.len() as u64;
             let lb = lower_bound(threads, threshold);
             listed = threads;
             let requests = progress.requests as f64 / lb as f64;

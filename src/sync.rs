@@ -43,7 +43,8 @@ pub struct SyncOptions {
     pub concurrency: Option<u32>,
     /// Resume after the conversation that carried this checkpoint.
     pub checkpoint: Option<String>,
-    /// Threads per list request (default 100; halved automatically when Graph asks for less).
+    /// The most threads per list request (default 100). A sync starts at Graph's default of 25
+    /// and adapts to what Graph serves (`core::sizing`).
     pub page_size: Option<u32>,
 }
 

@@ -10,7 +10,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use graph_conversations::{Client, ClientOptions, Platform, SyncOptions, SyncedConversation};
+use graph_conversations::{Client, Platform, SyncOptions, SyncedConversation};
 use graph_sim::{HeavyFailure, RefuseNested};
 
 /// Message fields a sync asks for in its nested expansion (the package's default detail fields).
@@ -21,18 +21,7 @@ const SMALLEST: u64 = 20 * DETAIL_FIELDS;
 const TIMEOUT_MS: f64 = 200.0;
 
 fn timing_client(base: &str, token: &str, seed: u64) -> Client<TestTransport> {
-    Client::new(
-        ClientOptions {
-            access_token: token.into(),
-            base_url: Some(base.to_owned()),
-            requests_per_second: Some(0.0),
-            timeout_ms: Some(TIMEOUT_MS),
-            max_retries: Some(6),
-            ..Default::default()
-        },
-        TestTransport::new(seed),
-    )
-    .expect("valid options")
+    client_with(base, token, seed, |o| o.timeout_ms = Some(TIMEOUT_MS))
 }
 
 /// Runs a sync to its end; returns what it yielded and every URL it sent.
@@ -44,15 +33,7 @@ async fn sync_all(
     seed: u64,
 ) -> (Vec<SyncedConversation>, Vec<String>) {
     let client = timing_client(base, token, seed);
-    let mut sync = client.sync_inbox(page, o).expect("valid options");
-    let mut items = Vec::new();
-    while let Some(item) = sync
-        .next()
-        .await
-        .unwrap_or_else(|e| panic!("sync failed: {e}"))
-    {
-        items.push(item);
-    }
+    let (items, _) = drain(&client, page, o).await;
     let sent = client.transport().sent.borrow().clone();
     (items, sent)
 }

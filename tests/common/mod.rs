@@ -75,17 +75,25 @@ impl Transport for TestTransport {
 }
 
 pub fn client(base_url: &str, token: &str, seed: u64) -> Client<TestTransport> {
-    Client::new(
-        ClientOptions {
-            access_token: token.into(),
-            base_url: Some(base_url.to_owned()),
-            requests_per_second: Some(0.0),
-            max_retries: Some(6),
-            ..Default::default()
-        },
-        TestTransport::new(seed),
-    )
-    .expect("valid options")
+    client_with(base_url, token, seed, |_| {})
+}
+
+/// [`client`] with changes to its options.
+pub fn client_with(
+    base_url: &str,
+    token: &str,
+    seed: u64,
+    change: impl FnOnce(&mut ClientOptions),
+) -> Client<TestTransport> {
+    let mut options = ClientOptions {
+        access_token: token.into(),
+        base_url: Some(base_url.to_owned()),
+        requests_per_second: Some(0.0),
+        max_retries: Some(6),
+        ..Default::default()
+    };
+    change(&mut options);
+    Client::new(options, TestTransport::new(seed)).expect("valid options")
 }
 
 /// A simulator with rate limits off and the given changes.

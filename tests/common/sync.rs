@@ -26,10 +26,22 @@ pub async fn run(
     o: &SyncOptions,
     seed: u64,
 ) -> (Vec<SyncedConversation>, graph_conversations::SyncProgress) {
-    let client = client(base, token, seed);
+    drain(&client(base, token, seed), page, o).await
+}
+
+/// Runs a sync of `client` to its end.
+pub async fn drain<T: Transport + Clone>(
+    client: &Client<T>,
+    page: &str,
+    o: &SyncOptions,
+) -> (Vec<SyncedConversation>, graph_conversations::SyncProgress) {
     let mut sync = client.sync_inbox(page, o).expect("valid sync options");
     let mut out = Vec::new();
-    while let Some(item) = sync.next().await.expect("sync succeeds") {
+    while let Some(item) = sync
+        .next()
+        .await
+        .unwrap_or_else(|e| panic!("sync failed: {e}"))
+    {
         out.push(item);
     }
     (out, sync.progress())
