@@ -102,16 +102,18 @@ export function defineApi(defaultLoader) {
     // Forwarders for the operations of the wasm class (core::operations in Rust): one Promise,
     // or a list that must exist before the wasm loads. tests/js/secrets.test.mjs checks this
     // class has exactly the wasm class's methods.
+    // Defined like class methods (not enumerable), so instances look as if written out.
     static {
+      const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
       for (const name of PROMISE_METHODS) {
-        this.prototype[name] = async function (id, options) {
+        define(name, async function (id, options) {
           return (await this.#client())[name](id, options);
-        };
+        });
       }
       for (const name of LIST_METHODS) {
-        this.prototype[name] = function (id, options) {
+        define(name, function (id, options) {
           return lazyStream(async () => (await this.#client())[name](id, options), options?.signal);
-        };
+        });
       }
     }
   }

@@ -60,4 +60,6 @@ test("the JS class forwards every method of the generated ConversationsClient, a
     .filter((n) => n !== "constructor" && n !== "free" && n !== "usage")
     .sort();
   assert.deepEqual(own, declared);
+  // Like written-out class methods: not enumerable, so they do not show up on instances.
+  for (const name of own) assert.equal(Object.getOwnPropertyDescriptor(ConversationsClient.prototype, name).enumerable, false, name);
 });
