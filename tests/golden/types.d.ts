@@ -251,7 +251,8 @@ export interface SyncOptions {
      */
     checkpoint?: string;
     /**
-     * Threads per list request (default 100; halved automatically when Graph asks for less).
+     * The most threads per list request (default 100). A sync starts at Graph's default of 25
+     * and adapts to what Graph serves (`core::sizing`).
      */
     pageSize?: number;
 }
