@@ -63,7 +63,7 @@ calls, medians. Measured ${machine()}. Command: \`node scripts/bench-decode.mjs\
 | \`client.listConversations\` (validate options, fetch, copy into wasm, check, cut the token, back to JS) | ${mOurs.toFixed(3)} ms | **${(mOurs / mBase).toFixed(2)}×** |
 
 Goal: at most 2×. How: a body that is already what normalisation would make of it (the common case)
-is only checked in Rust, by a one-pass scanner against the same schema (\`src/core/check.rs\`), has
+is only checked in Rust, by a one-pass scanner against the same schema (\`src/core/verbatim.rs\`), has
 the token cut out of its URLs, and goes to the engine's \`JSON.parse\` as it came. Anything unusual
 (a number as a string, a null, a missing id) takes the normalising path: serde_json into a value,
 normalise, serialise, \`JSON.parse\` (about 4× before the scanner existed). Building objects field by
