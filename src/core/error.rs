@@ -45,6 +45,10 @@ pub enum ErrorKind {
     InvalidResponse,
     /// Any other Graph error.
     Graph,
+    /// A webhook body whose `X-Hub-Signature-256` is missing or does not match any app secret.
+    InvalidSignature,
+    /// A signed webhook body that is not Meta's envelope (`{object, entry: [...]}`).
+    InvalidPayload,
 }
 
 impl ErrorKind {
@@ -389,6 +393,8 @@ mod tests {
             (Aborted, "aborted", false, false),
             (InvalidResponse, "invalid_response", false, true),
             (Graph, "graph", false, false),
+            (InvalidSignature, "invalid_signature", false, false),
+            (InvalidPayload, "invalid_payload", false, false),
         ];
         for (kind, wire, retryable, recoverable) in table {
             assert_eq!(serde_json::to_value(kind).unwrap(), wire);

@@ -137,6 +137,14 @@ pub fn format_graph_time(unix_seconds: i64) -> Option<String> {
     ))
 }
 
+/// Formats unix milliseconds as ISO 8601 in UTC with milliseconds, as JS `toISOString` does:
+/// `2022-07-12T19:11:07.123Z`.
+pub fn format_iso_ms(unix_ms: i64) -> Option<String> {
+    let graph = format_graph_time(unix_ms.div_euclid(1000))?;
+    let seconds = graph.strip_suffix("+0000")?;
+    Some(format!("{seconds}.{:03}Z", unix_ms.rem_euclid(1000)))
+}
+
 fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }

@@ -1,0 +1,677 @@
+//! The merge rules of one exact inbox from synced history (a synced conversation and its messages) and live
+//! webhook events ([`WebhookEvent`]), at the level of single records so that any store (the
+//! in-memory [`Inbox`], SQLite, D1, IndexedDB, Postgres) applies the same rules:
+//!
+//! 1. Turn what arrived into changes: [`changes_of_event`], [`changes_of_sync`].
+//! 2. Load the records they name (a [`ThreadRecord`] by key, a [`MessageRecord`] by account and
+//!    message id; a new one when absent), apply each change with [`ThreadRecord::apply`] or
+//!    [`MessageRecord::apply`], and write back the records that report a change.
+//! 3. Show a message with [`MessageRecord::view`].
+//!
+//! The rules, each order-independent so that duplicates, redeliveries and reordering change
+//! nothing: a message id is stored once; a detailed copy is never replaced by a less detailed
+//! one (Graph keeps details for the newest 20 messages only, webhooks keep them for good), and
+//! Graph's fields win over a webhook's where both have them (Graph names the sender, lists
+//! attachment ids); edits keep the highest `num_edit`; each customer's reaction ends in the state
+//! of their newest reaction event; a read keeps the newest watermark; an unsent message stays
+//! removed (a tombstone), whatever arrives later; order is by message time, never arrival.
+//!
+//! Webhooks carry no conversation id, so a thread is (platform, account, customer); the Graph
+//! conversation id joins it from a sync, or from a `findConversation` lookup.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_with_macros::skip_serializing_none;
+
+use crate::core::error::GraphApiError;
+use crate::core::models::{Conversation, Message, Page, Participant, Reaction};
+use crate::core::options::Platform;
+use crate::core::time::{format_graph_time, parse_text_ms};
+use crate::core::webhook::{ReactionAction, WebhookEvent, WebhookEventDetail};
+
+/// How far before the newest known activity [`Inbox::since`] starts the next incremental sync:
+/// Graph's `updated_time` has whole seconds, and overlap costs a few requests while a gap
+/// would lose messages.
+pub const SINCE_OVERLAP_MS: i64 = 60_000;
+
+/// The key of a thread: `"<platform>:<accountId>:<userId>"`.
+pub fn thread_key(platform: Platform, account_id: &str, user_id: &str) -> String {
+    format!("{}:{account_id}:{user_id}", platform.as_str())
+}
+
+/// Which account's inbox a sync read: the id webhooks use as `entry.id` (the Page for
+/// Messenger, the Instagram professional account for Instagram, also when read through a Page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InboxAccount {
+    /// Messenger or Instagram.
+    pub platform: Platform,
+    /// The Page or Instagram account id.
+    pub account_id: String,
+}
+
+/// What a store keeps per thread.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadRecord {
+    /// [`thread_key`].
+    pub key: String,
+    /// Messenger or Instagram.
+    pub platform: Platform,
+    /// The Page or Instagram account.
+    pub account_id: String,
+    /// The customer.
+    pub user_id: String,
+    /// The Graph conversation id, once known.
+    pub conversation_id: Option<String>,
+    /// The newest activity, unix ms: Graph's `updated_time` or the newest message.
+    pub updated_ms: i64,
+    /// From the newest sync.
+    pub participants: Option<Page<Participant>>,
+    /// The customer read everything sent up to this time, unix ms (Messenger).
+    pub read_watermark: Option<i64>,
+    /// The newest message the customer read (Instagram), with the time of that read.
+    pub read_mid: Option<(String, i64)>,
+}
+
+/// A change to one thread.
+#[allow(clippy::large_enum_variant)] // short-lived, applied at once
+#[derive(Debug, Clone, PartialEq)]
+pub enum ThreadChange {
+    /// A sync saw the conversation.
+    Synced {
+        /// Its Graph id.
+        conversation_id: String,
+        /// Its `updated_time`, unix ms.
+        updated_ms: i64,
+        /// Its participants.
+        participants: Option<Page<Participant>>,
+    },
+    /// The Graph conversation id was looked up (`findConversation`).
+    Linked {
+        /// Its Graph id.
+        conversation_id: String,
+    },
+    /// A message was sent at this time (unix ms).
+    Activity(i64),
+    /// The customer read the thread.
+    Read {
+        /// Up to this time (Messenger).
+        watermark: Option<i64>,
+        /// Up to this message (Instagram).
+        mid: Option<String>,
+        /// When they read it.
+        at: i64,
+    },
+}
+
+impl ThreadRecord {
+    /// An empty record of the thread with the customer `user_id`.
+    pub fn new(platform: Platform, account_id: &str, user_id: &str) -> Self {
+        Self {
+            key: thread_key(platform, account_id, user_id),
+            platform,
+            account_id: account_id.to_owned(),
+            user_id: user_id.to_owned(),
+            conversation_id: None,
+            updated_ms: 0,
+            participants: None,
+            read_watermark: None,
+            read_mid: None,
+        }
+    }
+
+    /// Applies `change`; `true` when the record changed and should be written back.
+    pub fn apply(&mut self, change: &ThreadChange) -> bool {
+        let before = self.clone();
+        match change {
+            ThreadChange::Synced {
+                conversation_id,
+                updated_ms,
+                participants,
+            } => {
+                self.conversation_id = Some(conversation_id.clone());
+                self.updated_ms = self.updated_ms.max(*updated_ms);
+                if participants.is_some() {
+                    self.participants = participants.clone();
+                }
+            }
+            ThreadChange::Linked { conversation_id } => {
+                self.conversation_id
+                    .get_or_insert_with(|| conversation_id.clone());
+            }
+            ThreadChange::Activity(at) => self.updated_ms = self.updated_ms.max(*at),
+            ThreadChange::Read { watermark, mid, at } => {
+                if let Some(w) = watermark {
+                    self.read_watermark = Some(self.read_watermark.map_or(*w, |old| old.max(*w)));
+                }
+                if let Some(mid) = mid {
+                    let newer = self.read_mid.as_ref().is_none_or(|(_, old)| *at >= *old);
+                    if newer {
+                        self.read_mid = Some((mid.clone(), *at));
+                    }
+                }
+            }
+        }
+        *self != before
+    }
+}
+
+/// Where a copy of a message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A Graph read (a sync): second-precision time, the sender's name, attachment ids.
+    Graph,
+    /// A webhook: millisecond time; details that outlive Graph's newest-20 window.
+    Webhook,
+}
+
+/// What a store keeps per message: the best copy of it and the changes webhooks reported.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRecord {
+    /// The message id (the webhook `mid`).
+    pub id: String,
+    /// The [`thread_key`] of its thread.
+    pub thread: String,
+    /// Its time, unix ms: the order key (0 until the message itself arrives).
+    pub time_ms: i64,
+    /// `time_ms` came from a webhook (milliseconds) rather than Graph (whole seconds).
+    pub precise: bool,
+    /// The merged copy; `None` while only an edit or a reaction to it has arrived.
+    pub message: Option<Message>,
+    /// A Graph copy has been merged in.
+    pub from_graph: bool,
+    /// The newest edit: its `num_edit` and text.
+    pub edit: Option<(u32, Option<String>)>,
+    /// Each customer's newest reaction event.
+    pub reactions: Vec<ReactionRecord>,
+    /// Unsent: never shown again, whatever arrives later.
+    pub deleted: bool,
+}
+
+/// One person's newest reaction event on a message.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionRecord {
+    /// Who reacted.
+    pub user_id: String,
+    /// Meta's name (`love` ...).
+    pub reaction: Option<String>,
+    /// The emoji.
+    pub emoji: Option<String>,
+    /// When, unix ms.
+    pub timestamp: i64,
+    /// `false` after an `unreact`.
+    pub active: bool,
+}
+
+/// A change to one message.
+#[allow(clippy::large_enum_variant)] // short-lived, applied at once
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageChange {
+    /// A copy of the message arrived.
+    Seen {
+        /// The copy.
+        message: Message,
+        /// Its time, unix ms.
+        time_ms: i64,
+        /// Where it came from.
+        source: Source,
+    },
+    /// It was edited.
+    Edited {
+        /// The edit count, this edit included.
+        num_edit: u32,
+        /// The new text.
+        text: Option<String>,
+    },
+    /// A reaction was added or removed.
+    Reacted(ReactionRecord),
+    /// It was unsent, or a complete listing of its thread no longer has it.
+    Removed,
+}
+
+impl MessageRecord {
+    /// An empty record of message `id` in thread `thread`.
+    pub fn new(id: &str, thread: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            thread: thread.to_owned(),
+            time_ms: 0,
+            precise: false,
+            message: None,
+            from_graph: false,
+            edit: None,
+            reactions: Vec::new(),
+            deleted: false,
+        }
+    }
+
+    /// Applies `change`; `true` when the record changed and should be written back.
+    pub fn apply(&mut self, change: &MessageChange) -> bool {
+        if self.deleted {
+            return false;
+        }
+        let before = self.clone();
+        match change {
+            MessageChange::Seen {
+                message,
+                time_ms,
+                source,
+            } => self.seen(message, *time_ms, *source),
+            MessageChange::Edited { num_edit, text } => {
+                if self.edit.as_ref().is_none_or(|(n, _)| num_edit > n) {
+                    self.edit = Some((*num_edit, text.clone()));
+                }
+            }
+            MessageChange::Reacted(reaction) => {
+                match self
+                    .reactions
+                    .iter_mut()
+                    .find(|r| r.user_id == reaction.user_id)
+                {
+                    Some(old) if old.timestamp > reaction.timestamp => {}
+                    Some(old) => *old = reaction.clone(),
+                    None => self.reactions.push(reaction.clone()),
+                }
+            }
+            MessageChange::Removed => {
+                // The tombstone keeps only what identifies it.
+                *self = Self {
+                    deleted: true,
+                    ..Self::new(&self.id, &self.thread)
+                };
+                self.time_ms = before.time_ms;
+            }
+        }
+        *self != before
+    }
+
+    fn seen(&mut self, copy: &Message, time_ms: i64, source: Source) {
+        // The order key: a webhook's milliseconds beat Graph's whole seconds.
+        if self.time_ms == 0 || (source == Source::Webhook && !self.precise) {
+            self.time_ms = time_ms;
+            self.precise = source == Source::Webhook;
+        }
+        let graph_wins = source == Source::Graph;
+        self.from_graph |= graph_wins;
+        self.message = Some(match self.message.take() {
+            None => copy.clone(),
+            Some(old) if graph_wins => merge_fields(&old, copy),
+            Some(old) => merge_fields(copy, &old),
+        });
+    }
+
+    /// The message as a reader sees it: `None` when unsent or not yet arrived; the newest edit's
+    /// text; reactions with each reactor's newest webhook state over Graph's.
+    pub fn view(&self) -> Option<Message> {
+        if self.deleted {
+            return None;
+        }
+        let mut message = self.message.clone()?;
+        if let Some((_, text)) = &self.edit {
+            message.message = text.clone();
+        }
+        if !self.reactions.is_empty() {
+            let page = message.reactions.get_or_insert_with(Page::default);
+            let reacted = |r: &ReactionRecord| r.user_id.clone();
+            let overridden: HashSet<String> = self.reactions.iter().map(reacted).collect();
+            for graph in &mut page.data {
+                if let Some(users) = &mut graph.users {
+                    users.retain(|u| !overridden.contains(&u.id));
+                }
+            }
+            page.data
+                .retain(|r| r.users.as_ref().is_none_or(|users| !users.is_empty()));
+            for r in self.reactions.iter().filter(|r| r.active) {
+                page.data.push(Reaction {
+                    reaction: r.emoji.clone().or_else(|| r.reaction.clone()),
+                    users: Some(vec![Participant {
+                        id: r.user_id.clone(),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                });
+            }
+        }
+        Some(message)
+    }
+}
+
+/// `base`'s fields, with `over`'s where both have them. Fields travel as JSON so that `extra`
+/// fields merge like typed ones.
+fn merge_fields(base: &Message, over: &Message) -> Message {
+    let (Ok(Value::Object(mut merged)), Ok(Value::Object(over))) =
+        (serde_json::to_value(base), serde_json::to_value(over))
+    else {
+        return over.clone();
+    };
+    merged.extend(over);
+    serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| base.clone())
+}
+
+/// What one webhook event changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventChanges {
+    /// The thread's key.
+    pub thread: String,
+    /// The change to the thread, if any.
+    pub thread_change: Option<ThreadChange>,
+    /// The message id and the change to it, if any.
+    pub message: Option<(String, MessageChange)>,
+}
+
+/// The changes a webhook event makes, or `None` for events that change no stored state
+/// (deliveries, postbacks, referrals, opt-ins, handovers, unknown and dashboard test events).
+pub fn changes_of_event(event: &WebhookEvent) -> Option<EventChanges> {
+    if event.test == Some(true) || event.user_id.is_empty() {
+        return None;
+    }
+    let (thread_change, message) = match &event.detail {
+        WebhookEventDetail::Message { message } | WebhookEventDetail::Echo { message } => (
+            Some(ThreadChange::Activity(event.timestamp)),
+            Some((
+                message.id.clone(),
+                MessageChange::Seen {
+                    message: message.clone(),
+                    time_ms: event.timestamp,
+                    source: Source::Webhook,
+                },
+            )),
+        ),
+        WebhookEventDetail::Edit {
+            mid,
+            text,
+            num_edit,
+        } => (
+            None,
+            Some((
+                mid.clone(),
+                MessageChange::Edited {
+                    num_edit: *num_edit,
+                    text: text.clone(),
+                },
+            )),
+        ),
+        WebhookEventDetail::Reaction {
+            mid,
+            action,
+            reaction,
+            emoji,
+        } => (
+            None,
+            Some((
+                mid.clone(),
+                MessageChange::Reacted(ReactionRecord {
+                    user_id: event.user_id.clone(),
+                    reaction: reaction.clone(),
+                    emoji: emoji.clone(),
+                    timestamp: event.timestamp,
+                    active: *action == ReactionAction::React,
+                }),
+            )),
+        ),
+        WebhookEventDetail::Unsend { mid } => (None, Some((mid.clone(), MessageChange::Removed))),
+        WebhookEventDetail::Read { mid, watermark } => (
+            Some(ThreadChange::Read {
+                watermark: *watermark,
+                mid: mid.clone(),
+                at: event.timestamp,
+            }),
+            None,
+        ),
+        _ => return None,
+    };
+    Some(EventChanges {
+        thread: thread_key(event.platform, &event.account_id, &event.user_id),
+        thread_change,
+        message,
+    })
+}
+
+/// What one synced conversation changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncChanges {
+    /// The thread's key.
+    pub thread: String,
+    /// The customer.
+    pub user_id: String,
+    /// The change to the thread.
+    pub thread_change: ThreadChange,
+    /// Each listed message: its id and its copy.
+    pub messages: Vec<(String, MessageChange)>,
+    /// A sync lists every message of a thread, so a stored message of this thread that is not
+    /// listed and older than this time (unix ms; the newest listed message's) was removed:
+    /// apply [`MessageChange::Removed`] to it. Newer ones arrived after the listing.
+    pub complete_before_ms: i64,
+}
+
+/// The changes a synced conversation makes to the inbox of `account`. The customer is the
+/// participant who is not the account; `invalid_argument` when there is none (the sync did not
+/// ask for participants, or `account` is not this inbox's).
+pub fn changes_of_sync(
+    conversation: &Conversation,
+    listed: &[Message],
+    account: &InboxAccount,
+) -> Result<SyncChanges, GraphApiError> {
+    let user_id = conversation
+        .participants
+        .iter()
+        .flat_map(|p| &p.data)
+        .map(|p| p.id.as_str())
+        .find(|id| !id.is_empty() && *id != account.account_id)
+        .ok_or_else(|| {
+            GraphApiError::invalid_argument(format!(
+                "conversation {} has no participant other than account {}: sync with \
+                 participants, for the account webhooks name as entry.id",
+                conversation.id, account.account_id
+            ))
+        })?;
+    let time_of = |m: &Message| parse_text_ms(&m.created_time).unwrap_or(0);
+    let messages: Vec<_> = listed
+        .iter()
+        .map(|m| {
+            let change = MessageChange::Seen {
+                message: m.clone(),
+                time_ms: time_of(m),
+                source: Source::Graph,
+            };
+            (m.id.clone(), change)
+        })
+        .collect();
+    let newest = listed.iter().map(time_of).max().unwrap_or(0);
+    let updated_ms = conversation.updated_time.as_str();
+    let updated_ms = parse_text_ms(updated_ms).unwrap_or(0).max(newest);
+    Ok(SyncChanges {
+        thread: thread_key(account.platform, &account.account_id, user_id),
+        user_id: user_id.to_owned(),
+        thread_change: ThreadChange::Synced {
+            conversation_id: conversation.id.clone(),
+            updated_ms,
+            participants: conversation.participants.clone(),
+        },
+        messages,
+        complete_before_ms: newest,
+    })
+}
+
+/// A thread as a reader sees it.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InboxThread {
+    /// `"<platform>:<accountId>:<userId>"`.
+    pub key: String,
+    /// Messenger or Instagram.
+    pub platform: Platform,
+    /// The Page or Instagram account.
+    pub account_id: String,
+    /// The customer.
+    pub user_id: String,
+    /// The Graph conversation id, once known.
+    pub conversation_id: Option<String>,
+    /// The newest activity, in Graph's form.
+    #[serde(rename = "updated_time")]
+    pub updated_time: String,
+    /// From the newest sync.
+    pub participants: Option<Page<Participant>>,
+    /// Newest first, each id once: edits applied, unsent removed, reactions in their final state.
+    pub messages: Vec<Message>,
+    /// The customer read everything sent up to this time, unix ms.
+    pub read_watermark: Option<i64>,
+}
+
+/// An in-memory inbox of any number of accounts, merged by the rules of this module.
+#[derive(Debug, Default, Clone)]
+pub struct Inbox {
+    threads: HashMap<String, ThreadRecord>,
+    /// By (account, message id).
+    messages: HashMap<(String, String), MessageRecord>,
+    /// Message ids by thread key.
+    by_thread: HashMap<String, HashSet<String>>,
+}
+
+impl Inbox {
+    /// An empty inbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Merges one synced conversation of `account`'s inbox.
+    pub fn apply_sync(
+        &mut self,
+        conversation: &Conversation,
+        messages: &[Message],
+        account: &InboxAccount,
+    ) -> Result<(), GraphApiError> {
+        let changes = changes_of_sync(conversation, messages, account)?;
+        let (platform, account_id) = (account.platform, account.account_id.as_str());
+        self.thread(platform, account_id, &changes.user_id)
+            .apply(&changes.thread_change);
+        let listed: HashSet<&str> = changes.messages.iter().map(|(id, _)| id.as_str()).collect();
+        for (id, change) in &changes.messages {
+            self.message(account_id, id, &changes.thread).apply(change);
+        }
+        let vanished: Vec<String> = self
+            .by_thread
+            .get(&changes.thread)
+            .into_iter()
+            .flatten()
+            .filter(|id| !listed.contains(id.as_str()))
+            .cloned()
+            .collect();
+        for id in vanished {
+            let record = self.message(account_id, &id, &changes.thread);
+            if record.message.is_some() && record.time_ms < changes.complete_before_ms {
+                record.apply(&MessageChange::Removed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges webhook events, in any order, any number of times.
+    pub fn apply_events<'a>(&mut self, events: impl IntoIterator<Item = &'a WebhookEvent>) {
+        for event in events {
+            let Some(changes) = changes_of_event(event) else {
+                continue;
+            };
+            let thread = self.thread(event.platform, &event.account_id, &event.user_id);
+            if let Some(change) = &changes.thread_change {
+                thread.apply(change);
+            }
+            if let Some((id, change)) = &changes.message {
+                self.message(&event.account_id, id, &changes.thread)
+                    .apply(change);
+            }
+        }
+    }
+
+    /// Attaches the Graph conversation id of a thread first seen by webhook (found with
+    /// `findConversation`); `false` for an unknown key.
+    pub fn link_conversation(&mut self, key: &str, conversation_id: &str) -> bool {
+        let change = ThreadChange::Linked {
+            conversation_id: conversation_id.to_owned(),
+        };
+        let Some(thread) = self.threads.get_mut(key) else {
+            return false;
+        };
+        thread.apply(&change);
+        true
+    }
+
+    fn thread(&mut self, platform: Platform, account_id: &str, user_id: &str) -> &mut ThreadRecord {
+        self.threads
+            .entry(thread_key(platform, account_id, user_id))
+            .or_insert_with(|| ThreadRecord::new(platform, account_id, user_id))
+    }
+
+    fn message(&mut self, account_id: &str, id: &str, thread: &str) -> &mut MessageRecord {
+        self.by_thread
+            .entry(thread.to_owned())
+            .or_default()
+            .insert(id.to_owned());
+        self.messages
+            .entry((account_id.to_owned(), id.to_owned()))
+            .or_insert_with(|| MessageRecord::new(id, thread))
+    }
+
+    /// One thread as a reader sees it, by key.
+    pub fn thread_view(&self, key: &str) -> Option<InboxThread> {
+        let record = self.threads.get(key)?;
+        let mut records: Vec<&MessageRecord> = self
+            .by_thread
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.messages.get(&(record.account_id.clone(), id.clone())))
+            .filter(|m| m.thread == key)
+            .collect();
+        records.sort_by(|a, b| (b.time_ms, &b.id).cmp(&(a.time_ms, &a.id)));
+        let messages: Vec<Message> = records.iter().filter_map(|m| m.view()).collect();
+        let read_mid_time = record.read_mid.as_ref().and_then(|(mid, _)| {
+            let read = self
+                .messages
+                .get(&(record.account_id.clone(), mid.clone()))?;
+            (read.time_ms > 0).then_some(read.time_ms)
+        });
+        let read_watermark = record.read_watermark.max(read_mid_time);
+        Some(InboxThread {
+            key: record.key.clone(),
+            platform: record.platform,
+            account_id: record.account_id.clone(),
+            user_id: record.user_id.clone(),
+            conversation_id: record.conversation_id.clone(),
+            updated_time: format_graph_time(record.updated_ms.div_euclid(1000)).unwrap_or_default(),
+            participants: record.participants.clone(),
+            messages,
+            read_watermark,
+        })
+    }
+
+    /// Every thread, newest activity first.
+    pub fn threads(&self) -> Vec<InboxThread> {
+        let mut records: Vec<&ThreadRecord> = self.threads.values().collect();
+        records.sort_by(|a, b| (b.updated_ms, &b.key).cmp(&(a.updated_ms, &a.key)));
+        records
+            .iter()
+            .filter_map(|t| self.thread_view(&t.key))
+            .collect()
+    }
+
+    /// The `since` of the next incremental `syncInbox`: the newest known activity, less
+    /// [`SINCE_OVERLAP_MS`]; `None` while the inbox is empty. Read it before deliveries resume
+    /// after a gap (newer events would move it past the gap).
+    pub fn since(&self) -> Option<String> {
+        let newest = self.threads.values().map(|t| t.updated_ms).max()?;
+        format_graph_time((newest - SINCE_OVERLAP_MS).div_euclid(1000))
+    }
+}
