@@ -1,5 +1,5 @@
-//! The merge rules of one exact inbox from synced history (a synced conversation and its messages) and live
-//! webhook events ([`WebhookEvent`]), at the level of single records so that any store (the
+//! The merge rules of one exact inbox from synced history (a synced conversation and its
+//! messages) and live webhook events, at the level of single records so that any store (the
 //! in-memory [`Inbox`], SQLite, D1, IndexedDB, Postgres) applies the same rules:
 //!
 //! 1. Turn what arrived into changes: [`changes_of_event`], [`changes_of_sync`].
@@ -16,20 +16,24 @@
 //! of their newest reaction event; a read keeps the newest watermark; an unsent message stays
 //! removed (a tombstone), whatever arrives later; order is by message time, never arrival.
 //!
+//! Records hold messages as Graph JSON, so a store can keep them as they are, fields Graph adds
+//! later included, and the wasm build ships no typed decoder; [`Inbox`] also reads and shows the
+//! typed models.
+//!
 //! Webhooks carry no conversation id, so a thread is (platform, account, customer); the Graph
 //! conversation id joins it from a sync, or from a `findConversation` lookup.
 
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use serde_with_macros::skip_serializing_none;
 
 use crate::core::error::GraphApiError;
-use crate::core::models::{Conversation, Message, Page, Participant, Reaction};
+use crate::core::models::{Conversation, Message, Page, Participant};
 use crate::core::options::Platform;
 use crate::core::time::{format_graph_time, parse_text_ms};
-use crate::core::webhook::{ReactionAction, WebhookEvent, WebhookEventDetail};
+use crate::core::webhook::{JsonEvent, ReactionAction, WebhookEvent, WebhookEventDetailOf};
 
 /// How far before the newest known activity [`Inbox::since`] starts the next incremental sync:
 /// Graph's `updated_time` has whole seconds, and overlap costs a few requests while a gap
@@ -70,8 +74,8 @@ pub struct ThreadRecord {
     pub conversation_id: Option<String>,
     /// The newest activity, unix ms: Graph's `updated_time` or the newest message.
     pub updated_ms: i64,
-    /// From the newest sync.
-    pub participants: Option<Page<Participant>>,
+    /// From the newest sync (Graph JSON).
+    pub participants: Option<Value>,
     /// The customer read everything sent up to this time, unix ms (Messenger).
     pub read_watermark: Option<i64>,
     /// The newest message the customer read (Instagram), with the time of that read.
@@ -88,8 +92,8 @@ pub enum ThreadChange {
         conversation_id: String,
         /// Its `updated_time`, unix ms.
         updated_ms: i64,
-        /// Its participants.
-        participants: Option<Page<Participant>>,
+        /// Its participants (Graph JSON).
+        participants: Option<Value>,
     },
     /// The Graph conversation id was looked up (`findConversation`).
     Linked {
@@ -184,8 +188,8 @@ pub struct MessageRecord {
     pub time_ms: i64,
     /// `time_ms` came from a webhook (milliseconds) rather than Graph (whole seconds).
     pub precise: bool,
-    /// The merged copy; `None` while only an edit or a reaction to it has arrived.
-    pub message: Option<Message>,
+    /// The merged copy (Graph JSON); `None` while only an edit or a reaction has arrived.
+    pub message: Option<Value>,
     /// A Graph copy has been merged in.
     pub from_graph: bool,
     /// The newest edit: its `num_edit` and text.
@@ -219,8 +223,8 @@ pub struct ReactionRecord {
 pub enum MessageChange {
     /// A copy of the message arrived.
     Seen {
-        /// The copy.
-        message: Message,
+        /// The copy (Graph JSON).
+        message: Value,
         /// Its time, unix ms.
         time_ms: i64,
         /// Where it came from.
@@ -295,7 +299,7 @@ impl MessageRecord {
         *self != before
     }
 
-    fn seen(&mut self, copy: &Message, time_ms: i64, source: Source) {
+    fn seen(&mut self, copy: &Value, time_ms: i64, source: Source) {
         // The order key: a webhook's milliseconds beat Graph's whole seconds.
         if self.time_ms == 0 || (source == Source::Webhook && !self.precise) {
             self.time_ms = time_ms;
@@ -310,52 +314,68 @@ impl MessageRecord {
         });
     }
 
-    /// The message as a reader sees it: `None` when unsent or not yet arrived; the newest edit's
-    /// text; reactions with each reactor's newest webhook state over Graph's.
-    pub fn view(&self) -> Option<Message> {
+    /// The message as a reader sees it (Graph JSON): `None` when unsent or not yet arrived; the
+    /// newest edit's text; reactions with each reactor's newest webhook state over Graph's.
+    pub fn view(&self) -> Option<Value> {
         if self.deleted {
             return None;
         }
         let mut message = self.message.clone()?;
+        let Value::Object(fields) = &mut message else {
+            return Some(message);
+        };
         if let Some((_, text)) = &self.edit {
-            message.message = text.clone();
+            let text = text.clone().map_or(Value::Null, Value::from);
+            fields.insert("message".into(), text);
         }
         if !self.reactions.is_empty() {
-            let page = message.reactions.get_or_insert_with(Page::default);
-            let reacted = |r: &ReactionRecord| r.user_id.clone();
-            let overridden: HashSet<String> = self.reactions.iter().map(reacted).collect();
-            for graph in &mut page.data {
-                if let Some(users) = &mut graph.users {
-                    users.retain(|u| !overridden.contains(&u.id));
-                }
-            }
-            page.data
-                .retain(|r| r.users.as_ref().is_none_or(|users| !users.is_empty()));
-            for r in self.reactions.iter().filter(|r| r.active) {
-                page.data.push(Reaction {
-                    reaction: r.emoji.clone().or_else(|| r.reaction.clone()),
-                    users: Some(vec![Participant {
-                        id: r.user_id.clone(),
-                        ..Default::default()
-                    }]),
-                    ..Default::default()
-                });
-            }
+            let reactions = self.reactions_over(fields.get("reactions"));
+            fields.insert("reactions".into(), reactions);
         }
         Some(message)
     }
+
+    /// Graph's `reactions` page (`{data: [{reaction, users: [{id}]}]}`) with each reactor known
+    /// from webhooks in the state of their newest event.
+    fn reactions_over(&self, graph: Option<&Value>) -> Value {
+        let overridden: HashSet<&str> = self.reactions.iter().map(|r| r.user_id.as_str()).collect();
+        let is_overridden = |user: &Value| {
+            let id = user.get("id").and_then(Value::as_str);
+            id.is_some_and(|id| overridden.contains(id))
+        };
+        let mut data: Vec<Value> = graph
+            .and_then(|g| g.get("data"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for reaction in &mut data {
+            if let Some(Value::Array(users)) = reaction.get_mut("users") {
+                users.retain(|u| !is_overridden(u));
+            }
+        }
+        data.retain(|r| {
+            let users = r.get("users").and_then(Value::as_array);
+            users.is_none_or(|u| !u.is_empty())
+        });
+        for r in self.reactions.iter().filter(|r| r.active) {
+            let shown = r.emoji.as_ref().or(r.reaction.as_ref());
+            data.push(json!({ "reaction": shown, "users": [{ "id": r.user_id }] }));
+        }
+        json!({ "data": data })
+    }
 }
 
-/// `base`'s fields, with `over`'s where both have them. Fields travel as JSON so that `extra`
-/// fields merge like typed ones.
-fn merge_fields(base: &Message, over: &Message) -> Message {
-    let (Ok(Value::Object(mut merged)), Ok(Value::Object(over))) =
-        (serde_json::to_value(base), serde_json::to_value(over))
-    else {
-        return over.clone();
-    };
-    merged.extend(over);
-    serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| base.clone())
+/// `base`'s fields, with `over`'s where both have them (one level deep: each field is one Graph
+/// value, taken whole from the better copy).
+fn merge_fields(base: &Value, over: &Value) -> Value {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            let mut merged = base.clone();
+            merged.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Value::Object(merged)
+        }
+        _ => over.clone(),
+    }
 }
 
 /// What one webhook event changes.
@@ -371,63 +391,57 @@ pub struct EventChanges {
 
 /// The changes a webhook event makes, or `None` for events that change no stored state
 /// (deliveries, postbacks, referrals, opt-ins, handovers, unknown and dashboard test events).
-pub fn changes_of_event(event: &WebhookEvent) -> Option<EventChanges> {
+pub fn changes_of_event(event: &JsonEvent) -> Option<EventChanges> {
+    use WebhookEventDetailOf as D;
     if event.test == Some(true) || event.user_id.is_empty() {
         return None;
     }
+    let message = |mid: &String, change| Some((mid.clone(), change));
     let (thread_change, message) = match &event.detail {
-        WebhookEventDetail::Message { message } | WebhookEventDetail::Echo { message } => (
-            Some(ThreadChange::Activity(event.timestamp)),
-            Some((
-                message.id.clone(),
-                MessageChange::Seen {
-                    message: message.clone(),
-                    time_ms: event.timestamp,
-                    source: Source::Webhook,
-                },
-            )),
-        ),
-        WebhookEventDetail::Edit {
+        D::Message { message: copy } | D::Echo { message: copy } => {
+            let seen = MessageChange::Seen {
+                message: copy.clone(),
+                time_ms: event.timestamp,
+                source: Source::Webhook,
+            };
+            let activity = Some(ThreadChange::Activity(event.timestamp));
+            (activity, message(&id_of(copy)?, seen))
+        }
+        D::Edit {
             mid,
             text,
             num_edit,
-        } => (
-            None,
-            Some((
-                mid.clone(),
-                MessageChange::Edited {
-                    num_edit: *num_edit,
-                    text: text.clone(),
-                },
-            )),
-        ),
-        WebhookEventDetail::Reaction {
+        } => {
+            let edited = MessageChange::Edited {
+                num_edit: *num_edit,
+                text: text.clone(),
+            };
+            (None, message(mid, edited))
+        }
+        D::Reaction {
             mid,
             action,
             reaction,
             emoji,
-        } => (
-            None,
-            Some((
-                mid.clone(),
-                MessageChange::Reacted(ReactionRecord {
-                    user_id: event.user_id.clone(),
-                    reaction: reaction.clone(),
-                    emoji: emoji.clone(),
-                    timestamp: event.timestamp,
-                    active: *action == ReactionAction::React,
-                }),
-            )),
-        ),
-        WebhookEventDetail::Unsend { mid } => (None, Some((mid.clone(), MessageChange::Removed))),
-        WebhookEventDetail::Read { mid, watermark } => (
-            Some(ThreadChange::Read {
+        } => {
+            let reacted = MessageChange::Reacted(ReactionRecord {
+                user_id: event.user_id.clone(),
+                reaction: reaction.clone(),
+                emoji: emoji.clone(),
+                timestamp: event.timestamp,
+                active: *action == ReactionAction::React,
+            });
+            (None, message(mid, reacted))
+        }
+        D::Unsend { mid } => (None, message(mid, MessageChange::Removed)),
+        D::Read { mid, watermark } => {
+            let read = ThreadChange::Read {
                 watermark: *watermark,
                 mid: mid.clone(),
                 at: event.timestamp,
-            }),
-            None,
-        ),
+            };
+            (Some(read), None)
+        }
         _ => return None,
     };
     Some(EventChanges {
@@ -454,61 +468,76 @@ pub struct SyncChanges {
     pub complete_before_ms: i64,
 }
 
-/// The changes a synced conversation makes to the inbox of `account`. The customer is the
-/// participant who is not the account; `invalid_argument` when there is none (the sync did not
-/// ask for participants, or `account` is not this inbox's).
+/// The changes a synced conversation (Graph JSON) makes to the inbox of `account`. The
+/// customer is the participant who is not the account; `invalid_argument` when there is none (the
+/// sync did not ask for participants, or `account` is not this inbox's).
 pub fn changes_of_sync(
-    conversation: &Conversation,
-    listed: &[Message],
+    conversation: &Value,
+    listed: &[Value],
     account: &InboxAccount,
 ) -> Result<SyncChanges, GraphApiError> {
-    let user_id = conversation
-        .participants
-        .iter()
-        .flat_map(|p| &p.data)
-        .map(|p| p.id.as_str())
+    let conversation_id = id_of(conversation).unwrap_or_default();
+    let participants = conversation.get("participants").filter(|p| !p.is_null());
+    let user_id = participants
+        .and_then(|p| p.get("data"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("id").and_then(Value::as_str))
         .find(|id| !id.is_empty() && *id != account.account_id)
         .ok_or_else(|| {
             GraphApiError::invalid_argument(format!(
-                "conversation {} has no participant other than account {}: sync with \
-                 participants, for the account webhooks name as entry.id",
-                conversation.id, account.account_id
+                "conversation {conversation_id} has no participant other than account {}: sync \
+                 with participants, for the account webhooks name as entry.id",
+                account.account_id
             ))
         })?;
-    let time_of = |m: &Message| parse_text_ms(&m.created_time).unwrap_or(0);
-    let messages: Vec<_> = listed
-        .iter()
-        .map(|m| {
-            let change = MessageChange::Seen {
-                message: m.clone(),
-                time_ms: time_of(m),
-                source: Source::Graph,
-            };
-            (m.id.clone(), change)
-        })
-        .collect();
-    let newest = listed.iter().map(time_of).max().unwrap_or(0);
-    let updated_ms = conversation.updated_time.as_str();
-    let updated_ms = parse_text_ms(updated_ms).unwrap_or(0).max(newest);
+    let time_of = |v: &Value, field: &str| {
+        let text = v.get(field).and_then(Value::as_str);
+        text.and_then(parse_text_ms).unwrap_or(0)
+    };
+    let mut messages = Vec::with_capacity(listed.len());
+    let mut newest = 0;
+    for m in listed {
+        let time_ms = time_of(m, "created_time");
+        newest = newest.max(time_ms);
+        let change = MessageChange::Seen {
+            message: m.clone(),
+            time_ms,
+            source: Source::Graph,
+        };
+        messages.push((id_of(m).unwrap_or_default(), change));
+    }
     Ok(SyncChanges {
         thread: thread_key(account.platform, &account.account_id, user_id),
         user_id: user_id.to_owned(),
         thread_change: ThreadChange::Synced {
-            conversation_id: conversation.id.clone(),
-            updated_ms,
-            participants: conversation.participants.clone(),
+            conversation_id,
+            updated_ms: time_of(conversation, "updated_time").max(newest),
+            participants: participants.cloned(),
         },
         messages,
         complete_before_ms: newest,
     })
 }
 
-/// A thread as a reader sees it.
+/// The `id` of a Graph object's JSON.
+fn id_of(object: &Value) -> Option<String> {
+    object.get("id").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A thread as a reader sees it, its messages and participants typed.
+#[cfg_attr(target_arch = "wasm32", tsify::declare)]
+pub type InboxThread = InboxThreadOf<Message, Page<Participant>>;
+
+/// A thread as a reader sees it, generic over the representation of its messages (`M`) and
+/// participants (`P`): typed ([`InboxThread`]) or Graph JSON (`Value`), as for
+/// [`WebhookEventOf`](crate::core::webhook::WebhookEventOf).
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct InboxThread {
+pub struct InboxThreadOf<M, P> {
     /// `"<platform>:<accountId>:<userId>"`.
     pub key: String,
     /// Messenger or Instagram.
@@ -523,9 +552,9 @@ pub struct InboxThread {
     #[serde(rename = "updated_time")]
     pub updated_time: String,
     /// From the newest sync.
-    pub participants: Option<Page<Participant>>,
+    pub participants: Option<P>,
     /// Newest first, each id once: edits applied, unsent removed, reactions in their final state.
-    pub messages: Vec<Message>,
+    pub messages: Vec<M>,
     /// The customer read everything sent up to this time, unix ms.
     pub read_watermark: Option<i64>,
 }
@@ -546,20 +575,32 @@ impl Inbox {
         Self::default()
     }
 
-    /// Merges one synced conversation of `account`'s inbox.
+    /// Merges one synced conversation of `account`'s inbox (what `sync_inbox` yields).
     pub fn apply_sync(
         &mut self,
         conversation: &Conversation,
         messages: &[Message],
         account: &InboxAccount,
     ) -> Result<(), GraphApiError> {
+        let messages: Vec<Value> = messages.iter().map(to_json).collect();
+        self.apply_sync_json(&to_json(conversation), &messages, account)
+    }
+
+    /// [`Inbox::apply_sync`] of Graph JSON.
+    pub fn apply_sync_json(
+        &mut self,
+        conversation: &Value,
+        messages: &[Value],
+        account: &InboxAccount,
+    ) -> Result<(), GraphApiError> {
         let changes = changes_of_sync(conversation, messages, account)?;
         let (platform, account_id) = (account.platform, account.account_id.as_str());
-        self.thread(platform, account_id, &changes.user_id)
+        self.thread_record(platform, account_id, &changes.user_id)
             .apply(&changes.thread_change);
         let listed: HashSet<&str> = changes.messages.iter().map(|(id, _)| id.as_str()).collect();
         for (id, change) in &changes.messages {
-            self.message(account_id, id, &changes.thread).apply(change);
+            self.message_record(account_id, id, &changes.thread)
+                .apply(change);
         }
         let vanished: Vec<String> = self
             .by_thread
@@ -570,7 +611,7 @@ impl Inbox {
             .cloned()
             .collect();
         for id in vanished {
-            let record = self.message(account_id, &id, &changes.thread);
+            let record = self.message_record(account_id, &id, &changes.thread);
             if record.message.is_some() && record.time_ms < changes.complete_before_ms {
                 record.apply(&MessageChange::Removed);
             }
@@ -581,15 +622,22 @@ impl Inbox {
     /// Merges webhook events, in any order, any number of times.
     pub fn apply_events<'a>(&mut self, events: impl IntoIterator<Item = &'a WebhookEvent>) {
         for event in events {
+            self.apply_json_events([&event.to_json_event()]);
+        }
+    }
+
+    /// [`Inbox::apply_events`] of events whose messages are Graph JSON.
+    pub fn apply_json_events<'a>(&mut self, events: impl IntoIterator<Item = &'a JsonEvent>) {
+        for event in events {
             let Some(changes) = changes_of_event(event) else {
                 continue;
             };
-            let thread = self.thread(event.platform, &event.account_id, &event.user_id);
+            let thread = self.thread_record(event.platform, &event.account_id, &event.user_id);
             if let Some(change) = &changes.thread_change {
                 thread.apply(change);
             }
             if let Some((id, change)) = &changes.message {
-                self.message(&event.account_id, id, &changes.thread)
+                self.message_record(&event.account_id, id, &changes.thread)
                     .apply(change);
             }
         }
@@ -608,13 +656,18 @@ impl Inbox {
         true
     }
 
-    fn thread(&mut self, platform: Platform, account_id: &str, user_id: &str) -> &mut ThreadRecord {
+    fn thread_record(
+        &mut self,
+        platform: Platform,
+        account_id: &str,
+        user_id: &str,
+    ) -> &mut ThreadRecord {
         self.threads
             .entry(thread_key(platform, account_id, user_id))
             .or_insert_with(|| ThreadRecord::new(platform, account_id, user_id))
     }
 
-    fn message(&mut self, account_id: &str, id: &str, thread: &str) -> &mut MessageRecord {
+    fn message_record(&mut self, account_id: &str, id: &str, thread: &str) -> &mut MessageRecord {
         self.by_thread
             .entry(thread.to_owned())
             .or_default()
@@ -625,26 +678,33 @@ impl Inbox {
     }
 
     /// One thread as a reader sees it, by key.
-    pub fn thread_view(&self, key: &str) -> Option<InboxThread> {
+    pub fn thread(&self, key: &str) -> Option<InboxThread> {
+        self.thread_json(key).map(typed_thread)
+    }
+
+    /// Every thread, newest activity first.
+    pub fn threads(&self) -> Vec<InboxThread> {
+        self.threads_json().into_iter().map(typed_thread).collect()
+    }
+
+    /// [`Inbox::thread`] as Graph JSON.
+    pub fn thread_json(&self, key: &str) -> Option<InboxThreadOf<Value, Value>> {
         let record = self.threads.get(key)?;
+        let stored = |id: &String| self.messages.get(&(record.account_id.clone(), id.clone()));
         let mut records: Vec<&MessageRecord> = self
             .by_thread
             .get(key)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.messages.get(&(record.account_id.clone(), id.clone())))
+            .filter_map(stored)
             .filter(|m| m.thread == key)
             .collect();
         records.sort_by(|a, b| (b.time_ms, &b.id).cmp(&(a.time_ms, &a.id)));
-        let messages: Vec<Message> = records.iter().filter_map(|m| m.view()).collect();
         let read_mid_time = record.read_mid.as_ref().and_then(|(mid, _)| {
-            let read = self
-                .messages
-                .get(&(record.account_id.clone(), mid.clone()))?;
+            let read = stored(mid)?;
             (read.time_ms > 0).then_some(read.time_ms)
         });
-        let read_watermark = record.read_watermark.max(read_mid_time);
-        Some(InboxThread {
+        Some(InboxThreadOf {
             key: record.key.clone(),
             platform: record.platform,
             account_id: record.account_id.clone(),
@@ -652,18 +712,18 @@ impl Inbox {
             conversation_id: record.conversation_id.clone(),
             updated_time: format_graph_time(record.updated_ms.div_euclid(1000)).unwrap_or_default(),
             participants: record.participants.clone(),
-            messages,
-            read_watermark,
+            messages: records.iter().filter_map(|m| m.view()).collect(),
+            read_watermark: record.read_watermark.max(read_mid_time),
         })
     }
 
-    /// Every thread, newest activity first.
-    pub fn threads(&self) -> Vec<InboxThread> {
+    /// [`Inbox::threads`] as Graph JSON.
+    pub fn threads_json(&self) -> Vec<InboxThreadOf<Value, Value>> {
         let mut records: Vec<&ThreadRecord> = self.threads.values().collect();
         records.sort_by(|a, b| (b.updated_ms, &b.key).cmp(&(a.updated_ms, &a.key)));
         records
             .iter()
-            .filter_map(|t| self.thread_view(&t.key))
+            .filter_map(|t| self.thread_json(&t.key))
             .collect()
     }
 
@@ -674,4 +734,27 @@ impl Inbox {
         let newest = self.threads.values().map(|t| t.updated_ms).max()?;
         format_graph_time((newest - SINCE_OVERLAP_MS).div_euclid(1000))
     }
+}
+
+/// A thread with its messages and participants decoded as the typed models.
+fn typed_thread(thread: InboxThreadOf<Value, Value>) -> InboxThread {
+    InboxThreadOf {
+        key: thread.key,
+        platform: thread.platform,
+        account_id: thread.account_id,
+        user_id: thread.user_id,
+        conversation_id: thread.conversation_id,
+        updated_time: thread.updated_time,
+        participants: thread.participants.and_then(from_json),
+        messages: thread.messages.into_iter().filter_map(from_json).collect(),
+        read_watermark: thread.read_watermark,
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> Option<T> {
+    serde_json::from_value(value).ok()
 }

@@ -24,12 +24,22 @@ use crate::core::schema::normalize;
 use crate::core::secret::Secret;
 use crate::core::time::{format_iso_ms, parse_time_ms};
 
-/// One messaging event of a webhook delivery.
+/// One messaging event of a webhook delivery, its message typed as the Graph [`Message`].
+#[cfg_attr(target_arch = "wasm32", tsify::declare)]
+pub type WebhookEvent = WebhookEventOf<Message>;
+
+/// What an event says, discriminated by `type`, its message typed as the Graph [`Message`].
+#[cfg_attr(target_arch = "wasm32", tsify::declare)]
+pub type WebhookEventDetail = WebhookEventDetailOf<Message>;
+
+/// One messaging event of a webhook delivery, generic over the message's representation: the
+/// typed [`Message`] ([`WebhookEvent`]) or its JSON (`Value`), which the wasm build works on so
+/// that it does not ship a typed decoder of every Graph object.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct WebhookEvent {
+pub struct WebhookEventOf<M> {
     /// Which inbox: `page` deliveries are Messenger, `instagram` ones Instagram.
     pub platform: Platform,
     /// The Page or Instagram professional account (`entry.id`); webhooks call it the recipient
@@ -44,7 +54,7 @@ pub struct WebhookEvent {
     pub time: String,
     /// What happened, by `type`.
     #[serde(flatten)]
-    pub detail: WebhookEventDetail,
+    pub detail: WebhookEventDetailOf<M>,
     /// Delivered in `standby` (another app owns the thread).
     pub standby: Option<bool>,
     /// A dashboard test event (`entry.id` "0", in `changes[]`).
@@ -54,7 +64,7 @@ pub struct WebhookEvent {
     pub raw: Value,
 }
 
-/// What an event says, discriminated by `type`.
+/// What an event says, discriminated by `type` (see [`WebhookEventOf`] for `M`).
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
@@ -63,16 +73,16 @@ pub struct WebhookEvent {
     rename_all_fields = "camelCase"
 )]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub enum WebhookEventDetail {
+pub enum WebhookEventDetailOf<M> {
     /// The customer sent a message.
     Message {
         /// The message, as the Graph model (`id` is the webhook `mid`).
-        message: Message,
+        message: M,
     },
     /// The business sent a message (from this app, another app or the inbox).
     Echo {
         /// The message, as the Graph model.
-        message: Message,
+        message: M,
     },
     /// A message was edited (Messenger).
     Edit {
@@ -165,14 +175,25 @@ const HANDOVER_KEYS: [&str; 4] = [
 
 /// The events of a webhook body. Fails (`invalid_payload`) only when the body is not Meta's
 /// envelope (`{object, entry: [...]}`); any single event it cannot read becomes `unknown`.
+/// Verify the signature first ([`WebhookReceiver::receive`] does both).
 pub fn parse_webhook(body: &[u8]) -> Result<Vec<WebhookEvent>, GraphApiError> {
+    Ok(parse_json_events(body)?
+        .into_iter()
+        .map(JsonEvent::typed)
+        .collect())
+}
+
+/// An event whose message is Graph JSON, as the core and the wasm build handle it.
+pub type JsonEvent = WebhookEventOf<Value>;
+
+/// [`parse_webhook`], the messages left as normalised Graph JSON.
+pub fn parse_json_events(body: &[u8]) -> Result<Vec<JsonEvent>, GraphApiError> {
     let envelope: Value = serde_json::from_slice(body)
         .map_err(|e| invalid_payload(format!("the body is not JSON: {e}")))?;
     parse_envelope(envelope)
 }
 
-/// [`parse_webhook`] of an already parsed body.
-pub fn parse_envelope(envelope: Value) -> Result<Vec<WebhookEvent>, GraphApiError> {
+fn parse_envelope(envelope: Value) -> Result<Vec<JsonEvent>, GraphApiError> {
     let Value::Object(mut envelope) = envelope else {
         return Err(invalid_payload("the body is not a JSON object"));
     };
@@ -206,7 +227,7 @@ struct Entry {
     time: Option<i64>,
 }
 
-fn read_entry(platform: Platform, entry: Value, events: &mut Vec<WebhookEvent>) {
+fn read_entry(platform: Platform, entry: Value, events: &mut Vec<JsonEvent>) {
     let Value::Object(mut entry) = entry else {
         events.push(unknown(platform, String::new(), None, entry));
         return;
@@ -241,7 +262,7 @@ fn read_entry(platform: Platform, entry: Value, events: &mut Vec<WebhookEvent>) 
 }
 
 /// `changes[{field, value}]`: the dashboard's test events carry a messaging item as `value`.
-fn read_change(context: &Entry, change: Value) -> WebhookEvent {
+fn read_change(context: &Entry, change: Value) -> JsonEvent {
     let is_messaging = change
         .get("value")
         .is_some_and(|v| v.get("sender").is_some() || v.get("recipient").is_some());
@@ -258,7 +279,7 @@ fn read_change(context: &Entry, change: Value) -> WebhookEvent {
     event
 }
 
-fn read_item(context: &Entry, item: Value) -> WebhookEvent {
+fn read_item(context: &Entry, item: Value) -> JsonEvent {
     let timestamp = item
         .get("timestamp")
         .and_then(parse_time_ms)
@@ -267,11 +288,11 @@ fn read_item(context: &Entry, item: Value) -> WebhookEvent {
     let (detail, user_id) = match detail_of(context, &item, timestamp) {
         Some(read) => read,
         None => (
-            WebhookEventDetail::Unknown,
+            WebhookEventDetailOf::Unknown,
             customer_of(context, &item, false),
         ),
     };
-    WebhookEvent {
+    JsonEvent {
         platform: context.platform,
         account_id: context.account_id.clone(),
         user_id: user_id.unwrap_or_default(),
@@ -284,15 +305,15 @@ fn read_item(context: &Entry, item: Value) -> WebhookEvent {
     }
 }
 
-fn unknown(platform: Platform, account_id: String, time: Option<i64>, raw: Value) -> WebhookEvent {
+fn unknown(platform: Platform, account_id: String, time: Option<i64>, raw: Value) -> JsonEvent {
     let timestamp = time.unwrap_or(0);
-    WebhookEvent {
+    JsonEvent {
         platform,
         account_id,
         user_id: String::new(),
         timestamp,
         time: format_iso_ms(timestamp).unwrap_or_default(),
-        detail: WebhookEventDetail::Unknown,
+        detail: WebhookEventDetailOf::Unknown,
         standby: None,
         test: None,
         raw,
@@ -350,8 +371,8 @@ fn detail_of(
     context: &Entry,
     item: &Value,
     timestamp: i64,
-) -> Option<(WebhookEventDetail, Option<String>)> {
-    use WebhookEventDetail as D;
+) -> Option<(WebhookEventDetailOf<Value>, Option<String>)> {
+    use WebhookEventDetailOf as D;
     let customer = |echo| customer_of(context, item, echo);
     if let Some(m) = item.get("message") {
         let mid = m.get("mid").and_then(id_text)?;
@@ -432,7 +453,7 @@ fn number(v: Option<&Value>) -> Option<i64> {
 /// `message`, `attachments`, `shares`, `story`, `reply_to`), decoded by the Graph schema. What
 /// Graph has no field for (`quick_reply`, `referral`, `is_echo`, `app_id`, `metadata`, each
 /// attachment's `type` and `payload`) is kept in `extra`, with `app_id` as text.
-fn message_of(item: &Value, m: &Value, mid: String, timestamp: i64) -> Option<Message> {
+fn message_of(item: &Value, m: &Value, mid: String, timestamp: i64) -> Option<Value> {
     let Value::Object(fields) = m else {
         return None;
     };
@@ -496,8 +517,84 @@ fn message_of(item: &Value, m: &Value, mid: String, timestamp: i64) -> Option<Me
         graph.insert("attachments".into(), other.clone());
     }
     let mut value = Value::Object(graph);
-    normalize(&mut value, &MESSAGE);
-    serde_json::from_value(value).ok()
+    normalize(&mut value, &MESSAGE).then_some(value)
+}
+
+impl<M> WebhookEventOf<M> {
+    /// The same event with its message converted by `convert`; an event whose message does not
+    /// convert becomes `unknown` (its `raw` keeps it).
+    pub fn map_message<N>(self, convert: impl FnOnce(M) -> Option<N>) -> WebhookEventOf<N> {
+        use WebhookEventDetailOf as D;
+        let detail = match self.detail {
+            D::Message { message } => {
+                convert(message).map_or(D::Unknown, |message| D::Message { message })
+            }
+            D::Echo { message } => {
+                convert(message).map_or(D::Unknown, |message| D::Echo { message })
+            }
+            D::Edit {
+                mid,
+                text,
+                num_edit,
+            } => D::Edit {
+                mid,
+                text,
+                num_edit,
+            },
+            D::Reaction {
+                mid,
+                action,
+                reaction,
+                emoji,
+            } => D::Reaction {
+                mid,
+                action,
+                reaction,
+                emoji,
+            },
+            D::Read { mid, watermark } => D::Read { mid, watermark },
+            D::Delivery { mids, watermark } => D::Delivery { mids, watermark },
+            D::Unsend { mid } => D::Unsend { mid },
+            D::Postback {
+                mid,
+                title,
+                payload,
+            } => D::Postback {
+                mid,
+                title,
+                payload,
+            },
+            D::Referral { referral } => D::Referral { referral },
+            D::Optin { optin } => D::Optin { optin },
+            D::Handover { action } => D::Handover { action },
+            D::Unknown => D::Unknown,
+        };
+        WebhookEventOf {
+            platform: self.platform,
+            account_id: self.account_id,
+            user_id: self.user_id,
+            timestamp: self.timestamp,
+            time: self.time,
+            detail,
+            standby: self.standby,
+            test: self.test,
+            raw: self.raw,
+        }
+    }
+}
+
+impl JsonEvent {
+    /// The event with its message decoded as the typed [`Message`].
+    pub fn typed(self) -> WebhookEvent {
+        self.map_message(|m| serde_json::from_value(m).ok())
+    }
+}
+
+impl WebhookEvent {
+    /// The event with its message as Graph JSON, as the record-level merge takes it.
+    pub fn to_json_event(&self) -> JsonEvent {
+        self.clone().map_message(|m| serde_json::to_value(m).ok())
+    }
 }
 
 /// `story: {reply_to | mention: {link, id}}`, as Graph shows a story reply or mention.
@@ -610,6 +707,11 @@ impl WebhookReceiver {
         body: &[u8],
         signature: Option<&str>,
     ) -> Result<Vec<WebhookEvent>, GraphApiError> {
+        self.check(body, signature)?;
+        parse_webhook(body)
+    }
+
+    fn check(&self, body: &[u8], signature: Option<&str>) -> Result<(), GraphApiError> {
         if body.len() > self.max_body_bytes {
             return Err(invalid_payload(format!(
                 "the body has {} bytes, more than maxBodyBytes {}",
@@ -623,7 +725,17 @@ impl WebhookReceiver {
                 signature_failure(signature),
             ));
         }
-        parse_webhook(body)
+        Ok(())
+    }
+
+    /// [`WebhookReceiver::receive`], the messages left as Graph JSON.
+    pub fn receive_json(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<Vec<JsonEvent>, GraphApiError> {
+        self.check(body, signature)?;
+        parse_json_events(body)
     }
 
     /// The answer to Meta's subscription handshake (`GET ?hub.mode=subscribe&hub.verify_token=

@@ -14,6 +14,7 @@ mod options;
 mod stream;
 mod sync;
 mod typescript;
+mod webhooks;
 
 pub use client::ConversationsClient;
 pub use fetch::FetchTransport;
