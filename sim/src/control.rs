@@ -36,9 +36,9 @@ pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 /// A JSON request body, or the 400 answer saying what is wrong with it.
-pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
     serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("bad body: {e}")))
+        .map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, format!("bad body: {e}"))))
 }
 
 fn listed_threads(sim: &Sim, inbox: Inbox) -> usize {
@@ -100,7 +100,7 @@ struct NewMessage {
 async fn add_message(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let req: NewMessage = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let from_business = match req.from.as_deref() {
         None | Some("customer") => false,
@@ -143,7 +143,7 @@ async fn config(State(sim): State<Arc<Sim>>) -> Json<Value> {
 async fn set_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let patch: SettingsPatch = match parse_body(&body) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut settings = sim.settings_mut();
     match settings.apply(patch) {

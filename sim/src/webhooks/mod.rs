@@ -266,7 +266,7 @@ impl Webhooks {
     /// A deterministic draw in [0, 1).
     fn draw(&self, s: &mut Inner) -> f64 {
         s.draws += 1;
-        unit(hash(&[self.seed, 0x7765_6268_6f6f_6b, s.draws]))
+        unit(hash(&[self.seed, 0x0077_6562_686f_6f6b, s.draws]))
     }
 }
 

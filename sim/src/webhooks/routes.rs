@@ -54,7 +54,7 @@ struct Subscribe {
 async fn subscribe(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let req: Subscribe = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let token = req
         .verify_token
@@ -93,7 +93,7 @@ struct Traffic {
 async fn set_traffic(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let req: Traffic = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let patch = crate::config::SettingsPatch {
         live_traffic: Some(req.rate),
@@ -123,7 +123,7 @@ fn react() -> String {
 async fn reaction(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let req: Reaction = match parse_body(&body) {
         Ok(r) => r,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let react = match req.action.as_str() {
         "react" => true,
@@ -153,7 +153,7 @@ async fn edit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         Ok(req) => answer(
             changes::message(&sim, &req.message_id).and_then(|m| changes::edit(&sim, m, req.text)),
         ),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -168,7 +168,7 @@ async fn read(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         Ok(req) => {
             answer(changes::thread(&sim, &req.conversation_id).and_then(|t| changes::read(&sim, t)))
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -183,7 +183,7 @@ async fn unsend(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
         Ok(req) => {
             answer(changes::message(&sim, &req.message_id).and_then(|m| changes::unsend(&sim, m)))
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
