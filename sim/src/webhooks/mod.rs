@@ -216,8 +216,8 @@ impl Webhooks {
         self.lock().verify_token.clone()
     }
 
-    /// Drops pending deliveries, the log, the counters and the traffic sequence; the
-    /// subscription stays.
+    /// Drops pending deliveries, the log and the counters, and restarts the traffic sequence;
+    /// the subscription stays.
     pub fn reset(&self) {
         let mut s = self.lock();
         s.queue.clear();
@@ -227,7 +227,8 @@ impl Webhooks {
         s.draws = 0;
         s.generation += 1;
         s.next_seq = 0;
-        s.traffic = traffic::State::new(self.seed);
+        // Running traffic starts its sequence again, so a reset replays it.
+        s.traffic.step = 0;
     }
 
     pub fn status(&self) -> Value {
@@ -244,7 +245,11 @@ impl Webhooks {
             "failed_attempts": c.failed_attempts,
             "dropped": c.dropped,
             "failing_for_ms": s.failing_since.map(|t| t.elapsed().as_millis() as u64),
-            "traffic": {"seed": s.traffic.seed, "steps": s.traffic.step},
+            "traffic": {
+                "seed": s.traffic.seed,
+                "steps": s.traffic.step,
+                "limit": s.traffic.limit,
+            },
         });
         if let Some(reason) = &s.disabled_reason {
             v["disabled_reason"] = reason.clone().into();

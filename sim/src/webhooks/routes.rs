@@ -88,6 +88,7 @@ async fn clear_log(State(sim): State<Arc<Sim>>) -> Json<Value> {
 struct Traffic {
     rate: f64,
     seed: Option<u64>,
+    steps: Option<u64>,
 }
 
 async fn set_traffic(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
@@ -102,7 +103,7 @@ async fn set_traffic(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     if let Err(e) = sim.settings_mut().apply(patch) {
         return error(StatusCode::BAD_REQUEST, e);
     }
-    traffic::restart(&sim, req.seed.unwrap_or(sim.seed));
+    traffic::restart(&sim, req.seed.unwrap_or(sim.seed), req.steps);
     Json(sim.webhooks.status()).into_response()
 }
 

@@ -17,11 +17,17 @@ use crate::store::Added;
 pub struct State {
     pub seed: u64,
     pub step: u64,
+    /// Stop after this many steps: a test asks for exactly N changes.
+    pub limit: Option<u64>,
 }
 
 impl State {
     pub fn new(seed: u64) -> Self {
-        Self { seed, step: 0 }
+        Self {
+            seed,
+            step: 0,
+            limit: None,
+        }
     }
 }
 
@@ -37,13 +43,19 @@ pub async fn run(sim: Arc<Sim>) {
         // Never burst to catch up after a pause or a slow step.
         next = (next + Duration::from_secs_f64(1.0 / rate)).max(Instant::now());
         sleep_until(next).await;
-        step(&sim);
+        if !step(&sim) {
+            // The asked number of steps is done: traffic turns itself off.
+            sim.settings_mut().live_traffic = 0.0;
+        }
     }
 }
 
-/// Restarts the sequence with `seed`.
-pub fn restart(sim: &Sim, seed: u64) {
-    sim.webhooks.lock().traffic = State::new(seed);
+/// Restarts the sequence with `seed`, for at most `limit` steps.
+pub fn restart(sim: &Sim, seed: u64, limit: Option<u64>) {
+    sim.webhooks.lock().traffic = State {
+        limit,
+        ..State::new(seed)
+    };
 }
 
 /// The newest message of a thread that is not unsent and satisfies `pred(from_business)`.
@@ -64,10 +76,14 @@ fn newest(sim: &Sim, t: ThreadRef, business: bool) -> Option<MessageRef> {
 }
 
 /// One generated change: mostly customer messages, some business replies, reactions and
-/// reads, an edit (Messenger) or an unsend (Instagram) now and then.
-pub fn step(sim: &Sim) {
+/// reads, an edit (Messenger) or an unsend (Instagram) now and then. False once the step
+/// limit is reached.
+pub fn step(sim: &Sim) -> bool {
     let (seed, n) = {
         let mut s = sim.webhooks.lock();
+        if s.traffic.limit.is_some_and(|l| s.traffic.step >= l) {
+            return false;
+        }
         s.traffic.step += 1;
         (s.traffic.seed, s.traffic.step)
     };
@@ -78,7 +94,7 @@ pub fn step(sim: &Sim) {
     ];
     let total = u64::from(counts[0]) + u64::from(counts[1]);
     if total == 0 {
-        return;
+        return true;
     }
     let pick = h(0) % total;
     let t = match u32::try_from(pick).ok().filter(|&p| p < counts[0]) {
@@ -114,7 +130,7 @@ pub fn step(sim: &Sim) {
         r if r < 0.55 => Ok(serde_json::Value::Null),
         r if r < 0.72 => {
             say(true);
-            return;
+            return true;
         }
         r if r < 0.84 => match newest(sim, t, true) {
             Some(m) => {
@@ -140,4 +156,5 @@ pub fn step(sim: &Sim) {
     if !matches!(done, Ok(ref v) if !v.is_null()) {
         say(false);
     }
+    true
 }
