@@ -134,7 +134,7 @@ impl Cx<'_> {
                     .into(),
                 ),
                 "snippet" => Some(self.snippet(view).into()),
-                "message_count" if messenger => Some(view.total().into()),
+                "message_count" if messenger => Some(view.visible_total().into()),
                 "unread_count" if messenger => Some(self.unread(view).into()),
                 "can_reply" => Some(view.base.can_reply.into()),
                 "participants" => Some(Json::data(vec![

@@ -144,6 +144,17 @@ impl ThreadView<'_> {
         self.change(k).is_some_and(|c| c.unsent)
     }
 
+    /// Messages Graph still shows: all but the unsent ones.
+    pub fn visible_total(&self) -> u32 {
+        let t = self.base.r;
+        let unsent = self
+            .changes
+            .iter()
+            .filter(|(m, c)| m.thread == t && c.unsent)
+            .count() as u32;
+        self.total() - unsent
+    }
+
     /// The newest message that was not unsent.
     pub fn newest_visible(&self) -> Option<u32> {
         (0..self.total()).rev().find(|&k| !self.unsent(k))
