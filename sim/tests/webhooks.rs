@@ -177,6 +177,13 @@ async fn say(sim: &Sim, conversation: &str, text: &str, from: &str) -> Value {
     r.json()
 }
 
+/// `POST /__sim/{what}` expecting 200.
+async fn change(sim: &Sim, what: &str, body: Value) -> Value {
+    let r = sim.post(&format!("/__sim/{what}"), body).await;
+    assert_eq!(r.status, 200, "{what}: {}", r.text);
+    r.json()
+}
+
 fn hmac_hex(body: &[u8]) -> String {
     let mut mac = <Hmac<Sha256>>::new_from_slice(SECRET.as_bytes()).unwrap();
     mac.update(body);
@@ -372,13 +379,12 @@ async fn reactions_edits_reads_and_unsends_emit_events_and_show_in_graph() {
     rx.wait_items(4).await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
 
-    let r = sim
-        .post(
-            "/__sim/reactions",
-            json!({"message_id": id(&biz), "reaction": "love"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    change(
+        &sim,
+        "reactions",
+        json!({"message_id": id(&biz), "reaction": "love"}),
+    )
+    .await;
     let reacted = sim
         .ok(&format!("/v26.0/{}?fields=reactions", id(&biz)))
         .await;
@@ -386,39 +392,34 @@ async fn reactions_edits_reads_and_unsends_emit_events_and_show_in_graph() {
         reacted["reactions"]["data"][0]["reaction"],
         "\u{2764}\u{fe0f}"
     );
-    let r = sim
-        .post(
-            "/__sim/reactions",
-            json!({"message_id": id(&ig_biz), "emoji": "😮"}),
-        )
-        .await;
-    assert_eq!(r.json()["reaction"], "wow");
-    let r = sim
-        .post(
-            "/__sim/reactions",
-            json!({"message_id": id(&ig_biz), "action": "unreact"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let r = change(
+        &sim,
+        "reactions",
+        json!({"message_id": id(&ig_biz), "emoji": "😮"}),
+    )
+    .await;
+    assert_eq!(r["reaction"], "wow");
+    let unreact = json!({"message_id": id(&ig_biz), "action": "unreact"});
+    change(&sim, "reactions", unreact).await;
     let unreacted = sim
         .ok(&format!("/v26.0/{}?fields=reactions", id(&ig_biz)))
         .await;
     assert!(unreacted.get("reactions").is_none(), "{unreacted}");
 
-    let e1 = sim
-        .post(
-            "/__sim/edits",
-            json!({"message_id": id(&cust), "text": "Thanks!"}),
-        )
-        .await;
-    let e2 = sim
-        .post(
-            "/__sim/edits",
-            json!({"message_id": id(&cust), "text": "Thanks!!"}),
-        )
-        .await;
+    let e1 = change(
+        &sim,
+        "edits",
+        json!({"message_id": id(&cust), "text": "Thanks!"}),
+    )
+    .await;
+    let e2 = change(
+        &sim,
+        "edits",
+        json!({"message_id": id(&cust), "text": "Thanks!!"}),
+    )
+    .await;
     assert_eq!(
-        (e1.json()["num_edit"].clone(), e2.json()["num_edit"].clone()),
+        (e1["num_edit"].clone(), e2["num_edit"].clone()),
         (json!(1), json!(2))
     );
     let edited = sim
@@ -426,20 +427,11 @@ async fn reactions_edits_reads_and_unsends_emit_events_and_show_in_graph() {
         .await;
     assert_eq!(edited["message"], "Thanks!!");
 
-    let read_m = sim
-        .post("/__sim/reads", json!({"conversation_id": m_conv}))
-        .await
-        .json();
-    let read_i = sim
-        .post("/__sim/reads", json!({"conversation_id": i_conv}))
-        .await
-        .json();
+    let read_m = change(&sim, "reads", json!({"conversation_id": m_conv})).await;
+    let read_i = change(&sim, "reads", json!({"conversation_id": i_conv})).await;
     assert_eq!(read_i["read"]["mid"], ig_biz["id"]);
 
-    let u = sim
-        .post("/__sim/unsends", json!({"message_id": id(&ig_cust)}))
-        .await;
-    assert_eq!(u.status, 200, "{}", u.text);
+    change(&sim, "unsends", json!({"message_id": id(&ig_cust)})).await;
     let gone = sim
         .get(&format!("/v26.0/{}?fields=message", id(&ig_cust)))
         .await;
@@ -450,10 +442,7 @@ async fn reactions_edits_reads_and_unsends_emit_events_and_show_in_graph() {
         .unwrap()
         .iter()
         .all(|m| m["id"] != ig_cust["id"]));
-    let mu = sim
-        .post("/__sim/unsends", json!({"message_id": id(&cust)}))
-        .await
-        .json();
+    let mu = change(&sim, "unsends", json!({"message_id": id(&cust)})).await;
     assert_eq!(
         mu["webhook"],
         Value::Null,

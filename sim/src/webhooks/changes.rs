@@ -12,7 +12,7 @@ use crate::ids::{Inbox, MessageRef, ThreadRef};
 use crate::json::{Json, Obj};
 use crate::render;
 use crate::state::Sim;
-use crate::store::{Added, Read, ThreadView};
+use crate::store::{Added, Change, Read, ThreadView};
 
 pub type Outcome = Result<Value, (StatusCode, String)>;
 
@@ -79,6 +79,29 @@ fn from_business(sim: &Sim, view: &ThreadView, k: u32) -> bool {
 
 fn mid(sim: &Sim, m: MessageRef) -> String {
     sim.ds.codec.message_id(m)
+}
+
+/// A customer's event about message `m` (a reaction, an edit, an unsend): `key` holds `body`.
+fn customer_event(sim: &Sim, m: MessageRef, now: i64, key: &'static str, body: Obj) -> Event {
+    let item = item(sim, m.thread, false, now).with(key, body);
+    Event::new(m.thread, Some(mid(sim, m)), item)
+}
+
+/// Applies `f` to the change record of a customer's message; the business's own messages are
+/// not the customer's to edit or unsend.
+fn change_customer_message<R>(
+    sim: &Sim,
+    m: MessageRef,
+    verb: &str,
+    f: impl FnOnce(&mut Change) -> R,
+) -> Result<R, (StatusCode, String)> {
+    let mut overlay = sim.overlay_mut();
+    if from_business(sim, &overlay.view(&sim.ds, m.thread), m.index) {
+        return Err(conflict(format!(
+            "only a customer's message can be {verb} here"
+        )));
+    }
+    Ok(f(overlay.change_mut(m)))
 }
 
 /// Queues the event and says what the caller's answer reports about it.
@@ -245,14 +268,14 @@ pub fn react(
             }
         }
     }
-    let item = item(sim, m.thread, false, now).with("reaction", r);
+    let event = customer_event(sim, m, now, "reaction", r);
     Ok(json!({
         "message_id": mid,
         "action": action,
         "reaction": react.then_some(name),
         "emoji": react.then_some(emoji),
         "timestamp": now,
-        "webhook": emit(sim, "reaction", Some(Event::new(m.thread, Some(mid.clone()), item))),
+        "webhook": emit(sim, "reaction", Some(event)),
     }))
 }
 
@@ -260,25 +283,20 @@ pub fn react(
 /// Instagram edit changes Graph's text and sends nothing.
 pub fn edit(sim: &Sim, m: MessageRef, text: String) -> Outcome {
     let now = sim.clock.now_ms();
-    let mut overlay = sim.overlay_mut();
-    if from_business(sim, &overlay.view(&sim.ds, m.thread), m.index) {
-        return Err(conflict("only a customer's message can be edited here"));
-    }
-    let change = overlay.change_mut(m);
-    let num_edit = change.edit.as_ref().map_or(0, |(_, n)| *n) + 1;
-    change.edit = Some((text.clone(), num_edit));
-    drop(overlay);
-    let mid = mid(sim, m);
+    let num_edit = change_customer_message(sim, m, "edited", |c| {
+        let n = c.edit.as_ref().map_or(0, |(_, n)| *n) + 1;
+        c.edit = Some((text.clone(), n));
+        n
+    })?;
     let event = (m.thread.inbox == Inbox::Messenger).then(|| {
         let e = Obj::new()
-            .with("mid", mid.clone())
+            .with("mid", mid(sim, m))
             .with("text", text.clone())
             .with("num_edit", num_edit);
-        let item = item(sim, m.thread, false, now).with("message_edit", e);
-        Event::new(m.thread, Some(mid.clone()), item)
+        customer_event(sim, m, now, "message_edit", e)
     });
     Ok(json!({
-        "message_id": mid,
+        "message_id": mid(sim, m),
         "text": text,
         "num_edit": num_edit,
         "timestamp": now,
@@ -332,20 +350,13 @@ pub fn read(sim: &Sim, t: ThreadRef) -> Outcome {
 /// with `is_deleted: true`; Messenger documents no unsend webhook and sends nothing.
 pub fn unsend(sim: &Sim, m: MessageRef) -> Outcome {
     let now = sim.clock.now_ms();
-    let mut overlay = sim.overlay_mut();
-    if from_business(sim, &overlay.view(&sim.ds, m.thread), m.index) {
-        return Err(conflict("only a customer's message can be unsent here"));
-    }
-    overlay.change_mut(m).unsent = true;
-    drop(overlay);
-    let mid = mid(sim, m);
+    change_customer_message(sim, m, "unsent", |c| c.unsent = true)?;
     let event = (m.thread.inbox == Inbox::Instagram).then(|| {
-        let msg = Obj::new().with("mid", mid.clone()).with("is_deleted", true);
-        let item = item(sim, m.thread, false, now).with("message", msg);
-        Event::new(m.thread, Some(mid.clone()), item)
+        let msg = Obj::new().with("mid", mid(sim, m)).with("is_deleted", true);
+        customer_event(sim, m, now, "message", msg)
     });
     Ok(json!({
-        "message_id": mid,
+        "message_id": mid(sim, m),
         "unsent": true,
         "timestamp": now,
         "webhook": emit(sim, "unsend", event),

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -33,7 +34,12 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/__sim/truth", get(ground_truth))
 }
 
-fn answer(outcome: changes::Outcome) -> Response {
+/// Parses the body as `T` and answers what `change` makes of it.
+fn apply<T: DeserializeOwned>(body: &[u8], change: impl FnOnce(T) -> changes::Outcome) -> Response {
+    let outcome = match parse_body::<T>(body) {
+        Ok(req) => change(req),
+        Err(r) => return *r,
+    };
     match outcome {
         Ok(v) => Json(v).into_response(),
         Err((status, message)) => error(status, message),
@@ -122,24 +128,20 @@ fn react() -> String {
 }
 
 async fn reaction(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    let req: Reaction = match parse_body(&body) {
-        Ok(r) => r,
-        Err(r) => return *r,
-    };
-    let react = match req.action.as_str() {
-        "react" => true,
-        "unreact" => false,
-        other => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("action must be \"react\" or \"unreact\", got {other:?}"),
-            )
-        }
-    };
-    answer(
-        changes::message(&sim, &req.message_id)
-            .and_then(|m| changes::react(&sim, m, req.reaction, req.emoji, react)),
-    )
+    apply(&body, |req: Reaction| {
+        let react = match req.action.as_str() {
+            "react" => true,
+            "unreact" => false,
+            other => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("action must be \"react\" or \"unreact\", got {other:?}"),
+                ))
+            }
+        };
+        let m = changes::message(&sim, &req.message_id)?;
+        changes::react(&sim, m, req.reaction, req.emoji, react)
+    })
 }
 
 #[derive(Deserialize)]
@@ -150,12 +152,9 @@ struct Edit {
 }
 
 async fn edit(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    match parse_body::<Edit>(&body) {
-        Ok(req) => answer(
-            changes::message(&sim, &req.message_id).and_then(|m| changes::edit(&sim, m, req.text)),
-        ),
-        Err(r) => *r,
-    }
+    apply(&body, |req: Edit| {
+        changes::edit(&sim, changes::message(&sim, &req.message_id)?, req.text)
+    })
 }
 
 #[derive(Deserialize)]
@@ -165,12 +164,9 @@ struct ReadReq {
 }
 
 async fn read(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    match parse_body::<ReadReq>(&body) {
-        Ok(req) => {
-            answer(changes::thread(&sim, &req.conversation_id).and_then(|t| changes::read(&sim, t)))
-        }
-        Err(r) => *r,
-    }
+    apply(&body, |req: ReadReq| {
+        changes::read(&sim, changes::thread(&sim, &req.conversation_id)?)
+    })
 }
 
 #[derive(Deserialize)]
@@ -180,12 +176,9 @@ struct Unsend {
 }
 
 async fn unsend(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    match parse_body::<Unsend>(&body) {
-        Ok(req) => {
-            answer(changes::message(&sim, &req.message_id).and_then(|m| changes::unsend(&sim, m)))
-        }
-        Err(r) => *r,
-    }
+    apply(&body, |req: Unsend| {
+        changes::unsend(&sim, changes::message(&sim, &req.message_id)?)
+    })
 }
 
 #[derive(Deserialize)]
