@@ -3,7 +3,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,8 @@ struct Seen {
     fail_first: AtomicUsize,
     /// Status of the handshake answer (200 echoes the challenge).
     handshake_status: AtomicU16,
+    /// Hold the next POST's answer this long.
+    delay_ms: AtomicU64,
 }
 
 struct Receiver {
@@ -59,6 +61,8 @@ async fn events(State(seen): State<Arc<Seen>>, headers: HeaderMap, body: Bytes) 
         .to_owned();
     assert_eq!(headers["content-type"], "application/json");
     seen.posts.lock().unwrap().push((sig, body));
+    let delay = seen.delay_ms.swap(0, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(delay)).await;
     let failing = seen
         .fail_first
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -574,6 +578,38 @@ async fn a_failed_post_is_retried_until_it_succeeds() {
     assert!(bodies
         .iter()
         .all(|(sig, b)| *sig == format!("sha256={}", hmac_hex(b))));
+}
+
+#[tokio::test]
+async fn an_unanswered_post_times_out_and_is_retried() {
+    let mut c = config();
+    c.settings.webhook_timeout_ms = 100;
+    let (sim, rx) = subscribed(c).await;
+    rx.seen.delay_ms.store(1_000, Ordering::SeqCst);
+    let conv = thread(&sim, "instagram", 0).await;
+    say(&sim, &conv, "slow", "customer").await;
+    rx.wait_items(2).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while sim.control("/__sim/webhooks").await["delivered"] != 1 {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let log = sim.handle.webhook_log();
+    assert_eq!(log[0].error.as_deref(), Some("timeout after 100 ms"));
+    assert_eq!((log[1].status, log[1].attempt), (Some(200), 2));
+}
+
+#[tokio::test]
+async fn a_webhook_url_in_the_config_delivers_from_the_start() {
+    let rx = receiver().await;
+    let mut c = config();
+    c.webhook_url = Some(rx.url.clone());
+    let sim = Sim::start(c).await;
+    assert_eq!(sim.handle.webhook_status()["enabled"], true);
+    let conv = thread(&sim, "messenger", 3).await;
+    let added = say(&sim, &conv, "hello", "customer").await;
+    let items = rx.wait_items(1).await;
+    assert_eq!(items[0].2["message"]["mid"], added["id"]);
 }
 
 #[tokio::test]
