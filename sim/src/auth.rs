@@ -75,9 +75,15 @@ pub fn proof(secret: &str, token: &str, time: Option<i64>) -> String {
         Some(t) => format!("{token}|{t}"),
         None => token.to_owned(),
     };
+    hmac_hex(secret, message.as_bytes())
+}
+
+/// Lowercase hex HMAC-SHA256 of `bytes` keyed with `secret`: `appsecret_proof`, and the
+/// webhook signature after `sha256=`.
+pub fn hmac_hex(secret: &str, bytes: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = <Hmac<Sha256>>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(message.as_bytes());
+    mac.update(bytes);
     hex::encode(mac.finalize().into_bytes())
 }
 

@@ -57,6 +57,19 @@ pub struct Config {
     #[arg(long, value_name = "TOKEN", default_value = data::IG_TOKEN)]
     pub ig_token: String,
 
+    /// Deliver messaging webhooks to URL from the start, as if subscribed earlier (no
+    /// handshake); `POST /__sim/webhooks/subscribe` subscribes at runtime with the handshake.
+    #[arg(long, value_name = "URL")]
+    pub webhook_url: Option<String>,
+
+    /// Key of the webhooks' X-Hub-Signature-256; default: --app-secret, else `sim-app-secret`.
+    #[arg(long, value_name = "SECRET")]
+    pub webhook_secret: Option<String>,
+
+    /// The hub.verify_token the subscription handshake sends.
+    #[arg(long, value_name = "TOKEN", default_value = "sim-verify-token")]
+    pub verify_token: String,
+
     #[command(flatten)]
     pub settings: Settings,
 
@@ -100,6 +113,38 @@ pub struct Settings {
 
     #[command(flatten)]
     pub faults: Faults,
+
+    /// Generated inbox changes per second, delivered as webhooks (0: off).
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub live_traffic: f64,
+
+    /// Events that pile up within this window go out in one webhook POST.
+    #[arg(long, value_name = "MS", default_value_t = 100)]
+    pub webhook_batch_ms: u64,
+
+    /// A webhook POST unanswered after this long is a failed attempt (Meta: 20 s).
+    #[arg(long, value_name = "MS", default_value_t = 20_000)]
+    pub webhook_timeout_ms: u64,
+
+    /// First retry of a failed webhook POST after this long, doubling per attempt.
+    #[arg(long, value_name = "MS", default_value_t = 1_000)]
+    pub webhook_retry_base_ms: u64,
+
+    /// Longest wait between two retries.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    pub webhook_retry_max_ms: u64,
+
+    /// Failing continuously for this long disables the subscription (Meta: 1 hour).
+    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    pub webhook_disable_after_ms: u64,
+
+    /// Share of webhook POSTs sent twice, and of events sent again in a later POST.
+    #[arg(long, value_name = "F", default_value_t = 0.05, value_parser = parse_rate)]
+    pub webhook_duplicate_rate: f64,
+
+    /// Share of webhook events held back so that later events overtake them.
+    #[arg(long, value_name = "F", default_value_t = 0.05, value_parser = parse_rate)]
+    pub webhook_reorder_rate: f64,
 }
 
 /// Fault rates, each the probability (0..=1) that a Graph request gets that fault.
@@ -240,6 +285,23 @@ impl Settings {
         if f.throttle_burst == 0 {
             return Err("throttle_burst must be at least 1".into());
         }
+        for (name, p) in [
+            ("webhook_duplicate_rate", self.webhook_duplicate_rate),
+            ("webhook_reorder_rate", self.webhook_reorder_rate),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{name} must be within 0..=1, got {p}"));
+            }
+        }
+        if !(0.0..=1000.0).contains(&self.live_traffic) {
+            return Err(format!(
+                "live_traffic must be within 0..=1000 events/s, got {}",
+                self.live_traffic
+            ));
+        }
+        if self.webhook_timeout_ms == 0 || self.webhook_retry_base_ms == 0 {
+            return Err("webhook_timeout_ms and webhook_retry_base_ms must be at least 1".into());
+        }
         Ok(())
     }
 
@@ -262,6 +324,24 @@ impl Settings {
         next.refuse_nested_details = patch
             .refuse_nested_details
             .unwrap_or(next.refuse_nested_details);
+        set(&mut next.live_traffic, patch.live_traffic);
+        set(
+            &mut next.webhook_duplicate_rate,
+            patch.webhook_duplicate_rate,
+        );
+        set(&mut next.webhook_reorder_rate, patch.webhook_reorder_rate);
+        for (slot, v) in [
+            (&mut next.webhook_batch_ms, patch.webhook_batch_ms),
+            (&mut next.webhook_timeout_ms, patch.webhook_timeout_ms),
+            (&mut next.webhook_retry_base_ms, patch.webhook_retry_base_ms),
+            (&mut next.webhook_retry_max_ms, patch.webhook_retry_max_ms),
+            (
+                &mut next.webhook_disable_after_ms,
+                patch.webhook_disable_after_ms,
+            ),
+        ] {
+            *slot = v.unwrap_or(*slot);
+        }
         if let Some(fp) = patch.faults {
             let f = &mut next.faults;
             set(&mut f.transient, fp.transient);
@@ -290,6 +370,14 @@ pub struct SettingsPatch {
     pub heavy_timeout_ms: Option<u64>,
     pub refuse_nested_details: Option<RefuseNested>,
     pub faults: Option<FaultsPatch>,
+    pub live_traffic: Option<f64>,
+    pub webhook_batch_ms: Option<u64>,
+    pub webhook_timeout_ms: Option<u64>,
+    pub webhook_retry_base_ms: Option<u64>,
+    pub webhook_retry_max_ms: Option<u64>,
+    pub webhook_disable_after_ms: Option<u64>,
+    pub webhook_duplicate_rate: Option<f64>,
+    pub webhook_reorder_rate: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

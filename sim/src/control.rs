@@ -9,14 +9,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::config::SettingsPatch;
 use crate::data::{self, Account};
 use crate::ids::{Inbox, ThreadRef};
-use crate::render;
 use crate::state::Sim;
+use crate::store::{Added, Attachment};
+use crate::webhooks::changes;
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
@@ -26,10 +28,17 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/__sim/reset", post(reset))
         .route("/__sim/config", get(config).post(set_config))
         .route("/__sim/requests", get(requests).delete(clear_requests))
+        .merge(crate::webhooks::routes::routes())
 }
 
 pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// A JSON request body, or the 400 answer saying what is wrong with it.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body)
+        .map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, format!("bad body: {e}"))))
 }
 
 fn listed_threads(sim: &Sim, inbox: Inbox) -> usize {
@@ -84,12 +93,14 @@ struct NewMessage {
     text: String,
     #[serde(default)]
     from: Option<String>,
+    #[serde(default)]
+    attachments: Vec<Attachment>,
 }
 
 async fn add_message(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    let req: NewMessage = match serde_json::from_slice(&body) {
+    let req: NewMessage = match parse_body(&body) {
         Ok(r) => r,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+        Err(r) => return *r,
     };
     let from_business = match req.from.as_deref() {
         None | Some("customer") => false,
@@ -101,23 +112,19 @@ async fn add_message(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
             )
         }
     };
-    let Some(t) = sim
-        .ds
-        .codec
-        .parse_thread(&req.conversation_id)
-        .filter(|t| sim.ds.contains(*t))
-    else {
-        return error(StatusCode::NOT_FOUND, "unknown conversation_id");
+    let t = match changes::thread(&sim, &req.conversation_id) {
+        Ok(t) => t,
+        Err((status, message)) => return error(status, message),
     };
-    let now = sim.clock.now_secs();
-    let (m, created) = sim
-        .overlay_mut()
-        .add(&sim.ds, t, req.text, from_business, now);
-    Json(json!({
-        "id": sim.ds.codec.message_id(m),
-        "created_time": render::time(created),
-    }))
-    .into_response()
+    let added = Added {
+        created: 0,
+        from_business,
+        text: req.text,
+        attachments: req.attachments,
+    };
+    let v = changes::add_message(&sim, t, added);
+    // The answer keeps its original shape; the webhook carries the rest.
+    Json(json!({"id": v["id"], "created_time": v["created_time"]})).into_response()
 }
 
 async fn stats(State(sim): State<Arc<Sim>>) -> Json<Value> {
@@ -134,9 +141,9 @@ async fn config(State(sim): State<Arc<Sim>>) -> Json<Value> {
 }
 
 async fn set_config(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
-    let patch: SettingsPatch = match serde_json::from_slice(&body) {
+    let patch: SettingsPatch = match parse_body(&body) {
         Ok(p) => p,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+        Err(r) => return *r,
     };
     let mut settings = sim.settings_mut();
     match settings.apply(patch) {

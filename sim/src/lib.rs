@@ -38,6 +38,7 @@ mod route;
 mod server;
 mod state;
 mod store;
+mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;
@@ -54,6 +55,7 @@ pub use data::{
 };
 pub use heavy::{request_cost, HeavyFailure, RefuseNested};
 pub use pipeline::DEFAULT_VERSION;
+pub use webhooks::{Delivery, APP_ID as WEBHOOK_APP_ID, DEFAULT_SECRET as DEFAULT_WEBHOOK_SECRET};
 
 /// The `appsecret_proof` a client sends: hex HMAC-SHA256 keyed with the app secret over the
 /// token, or over `token|time` when sent with `appsecret_time=time`.
@@ -74,15 +76,25 @@ pub async fn spawn(config: Config) -> io::Result<SimHandle> {
     let sim = Arc::new(state::Sim::new(config, addr)?);
     Ok(SimHandle {
         addr,
-        task: tokio::spawn(server::run(sim, listener)),
+        task: tokio::spawn(server::run(sim.clone(), listener)),
+        sim,
     })
 }
 
-/// A running simulator; dropping it stops the server and closes its connections.
-#[derive(Debug)]
+/// A running simulator; dropping it stops the server, its connections and its webhook
+/// deliveries.
 pub struct SimHandle {
     addr: SocketAddr,
     task: JoinHandle<io::Result<()>>,
+    sim: Arc<state::Sim>,
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .finish()
+    }
 }
 
 impl SimHandle {
@@ -93,6 +105,25 @@ impl SimHandle {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Subscribes `url` to the webhooks like `POST /__sim/webhooks/subscribe`: Meta's GET
+    /// handshake first (with `Config::verify_token`), then delivery.
+    pub async fn subscribe_webhooks(&self, url: &str) -> Result<(), String> {
+        let token = self.sim.webhooks.verify_token();
+        webhooks::handshake(&self.sim, url, &token).await?;
+        self.sim.webhooks.subscribe(url.to_owned(), token);
+        Ok(())
+    }
+
+    /// Every webhook POST so far, oldest first, with its exact bytes and signature.
+    pub fn webhook_log(&self) -> Vec<Delivery> {
+        self.sim.webhooks.log()
+    }
+
+    /// What `GET /__sim/webhooks` answers.
+    pub fn webhook_status(&self) -> serde_json::Value {
+        self.sim.webhooks.status()
     }
 }
 

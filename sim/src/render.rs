@@ -7,13 +7,13 @@ use std::borrow::Cow;
 use chrono::DateTime;
 
 use crate::catalogue::{key, Node, DEFAULT_MESSAGE};
-use crate::data::{self, Account, Content, Dataset, Message, Person};
+use crate::data::{self, Account, Content, Dataset, Message, Person, Reaction};
 use crate::errors::GraphError;
 use crate::fields::{self, Field};
 use crate::ids::{Inbox, ThreadRef};
 use crate::json::{Json, Obj};
 use crate::paging::{message_scope, Cursor, LinkTo, Links, Page, DEFAULT_LIMIT};
-use crate::store::{Overlay, ThreadView};
+use crate::store::{Attachment, Overlay, ThreadView};
 
 /// Graph's datetime format: `2022-07-12T19:11:07+0000`.
 pub fn time(secs: i64) -> Json {
@@ -76,21 +76,38 @@ impl Cx<'_> {
         }
     }
 
-    fn message(&self, view: &ThreadView, k: u32) -> Message {
-        match view.added_message(k) {
+    /// Message `k` as it is now: seeded or added, with its edits and the customer's reaction.
+    pub fn message(&self, view: &ThreadView, k: u32) -> Message {
+        let mut m = match view.added_message(k) {
             Some(a) => Message {
                 r: view.message_ref(k),
                 from_business: a.from_business,
                 text: Cow::Owned(a.text.clone()),
-                content: Content::Text,
-                reaction: None,
+                content: match a.attachments.is_empty() {
+                    true => Content::Text,
+                    false => Content::Attached(a.attachments.clone()),
+                },
+                reactions: Vec::new(),
                 reply_to: None,
             },
             None => self.ds.message(&view.base, k),
+        };
+        if let Some(c) = view.change(k) {
+            if let Some((text, _)) = &c.edit {
+                m.text = Cow::Owned(text.clone());
+            }
+            if let Some(customer) = &c.reaction {
+                m.reactions.retain(|r| r.by_business);
+                m.reactions.extend(customer.iter().map(|emoji| Reaction {
+                    emoji: Cow::Owned(emoji.clone()),
+                    by_business: false,
+                }));
+            }
         }
+        m
     }
 
-    fn created(&self, view: &ThreadView, k: u32) -> i64 {
+    pub fn created(&self, view: &ThreadView, k: u32) -> i64 {
         match view.added_message(k) {
             Some(a) => a.created,
             None => self.ds.created(&view.base, k),
@@ -117,7 +134,7 @@ impl Cx<'_> {
                     .into(),
                 ),
                 "snippet" => Some(self.snippet(view).into()),
-                "message_count" if messenger => Some(view.total().into()),
+                "message_count" if messenger => Some(view.visible_total().into()),
                 "unread_count" if messenger => Some(self.unread(view).into()),
                 "can_reply" => Some(view.base.can_reply.into()),
                 "participants" => Some(Json::data(vec![
@@ -152,7 +169,10 @@ impl Cx<'_> {
     }
 
     fn snippet(&self, view: &ThreadView) -> String {
-        let m = self.message(view, view.total() - 1);
+        let Some(newest) = view.newest_visible() else {
+            return String::new();
+        };
+        let m = self.message(view, newest);
         if m.text.is_empty() {
             "Sent an attachment.".to_owned()
         } else {
@@ -185,8 +205,8 @@ impl Cx<'_> {
         out
     }
 
-    /// A newest-first page of a thread's messages. Messages outside the detail window carry
-    /// only `id` and `created_time`.
+    /// A newest-first page of a thread's messages, without unsent ones. Messages outside the
+    /// detail window carry only `id` and `created_time`.
     pub fn messages(
         &self,
         view: &ThreadView,
@@ -197,20 +217,29 @@ impl Cx<'_> {
     ) -> Result<Obj, GraphError> {
         let total = view.total();
         let take = limit as usize + 1;
+        let shown = |k: &u32| !view.unsent(*k);
         let (items, dir): (Vec<u32>, _) = match cursor {
-            Cursor::First => ((0..total).rev().take(take).collect(), Cursor::First),
+            Cursor::First => (
+                (0..total).rev().filter(shown).take(take).collect(),
+                Cursor::First,
+            ),
             Cursor::After(k) => (
-                (0..k.min(total)).rev().take(take).collect(),
+                (0..k.min(total)).rev().filter(shown).take(take).collect(),
                 Cursor::After(()),
             ),
             Cursor::Before(k) => (
-                (k.saturating_add(1)..total).take(take).collect(),
+                (k.saturating_add(1)..total)
+                    .filter(shown)
+                    .take(take)
+                    .collect(),
                 Cursor::Before(()),
             ),
         };
         let page = Page::collect(dir, limit, items, |items| match dir {
-            Cursor::Before(()) => items.last().is_some_and(|&k| k > 0),
-            _ => items.first().is_some_and(|&k| k + 1 < total),
+            Cursor::Before(()) => items.last().is_some_and(|&k| (0..k).any(|j| shown(&j))),
+            _ => items
+                .first()
+                .is_some_and(|&k| (k + 1..total).any(|j| shown(&j))),
         });
         let scope = message_scope(view.base.r);
         let codec = self.ds.codec;
@@ -233,7 +262,7 @@ impl Cx<'_> {
         nested: bool,
     ) -> Result<Obj, GraphError> {
         let detailed = self.detailed(view, k);
-        if !detailed && !nested {
+        if (!detailed || view.unsent(k)) && !nested {
             return Err(GraphError::deleted_message());
         }
         let r = view.message_ref(k);
@@ -277,7 +306,15 @@ impl Cx<'_> {
             "from" => Some(person(inbox, &sender).into()),
             "to" => Some(Json::data(vec![person(inbox, &recipient).into()])),
             "message" => Some(m.text.clone().into()),
-            "attachments" => attachment(inbox, &m.content).map(|a| Json::data(vec![a.into()])),
+            "attachments" => match &m.content {
+                Content::Attached(list) => Some(Json::data(
+                    list.iter()
+                        .enumerate()
+                        .map(|(i, a)| added_attachment(m, i, a).into())
+                        .collect(),
+                )),
+                content => attachment(inbox, content).map(|a| Json::data(vec![a.into()])),
+            },
             "shares" => match &m.content {
                 Content::Share {
                     id,
@@ -303,16 +340,23 @@ impl Cx<'_> {
                     .with("id", (asset + 1).to_string());
                 Some(Obj::new().with(kind, story).into())
             }
-            "reactions" => m.reaction.as_ref().map(|r| {
-                let who = if r.by_business {
-                    business()
-                } else {
-                    customer()
-                };
-                Json::data(vec![Obj::new()
-                    .with("reaction", r.emoji)
-                    .with("users", Json::Arr(vec![reactor(inbox, &who).into()]))
-                    .into()])
+            "reactions" => (!m.reactions.is_empty()).then(|| {
+                Json::data(
+                    m.reactions
+                        .iter()
+                        .map(|r| {
+                            let who = if r.by_business {
+                                business()
+                            } else {
+                                customer()
+                            };
+                            Obj::new()
+                                .with("reaction", r.emoji.clone())
+                                .with("users", Json::Arr(vec![reactor(inbox, &who).into()]))
+                                .into()
+                        })
+                        .collect(),
+                )
             }),
             "reply_to" => m.reply_to.map(|k| {
                 Obj::new()
@@ -358,6 +402,32 @@ impl Cx<'_> {
         }
         o.put("id", account.id());
         o
+    }
+}
+
+/// An attachment given to `POST /__sim/messages`: Graph's shape for its type, around the URL
+/// the webhook also carried.
+fn added_attachment(m: &Message, i: usize, a: &Attachment) -> Obj {
+    let id = crate::ids::hash(&[u64::from(m.r.thread.index), u64::from(m.r.index), i as u64])
+        % 1_000_000_000_000;
+    let (mime, key, ext) = match a.kind.as_str() {
+        "image" | "sticker" => ("image/jpeg", "image_data", "jpg"),
+        "video" | "reel" | "ig_reel" => ("video/mp4", "video_data", "mp4"),
+        "audio" => ("audio/mpeg", "file_url", "mp3"),
+        _ => ("application/octet-stream", "file_url", "bin"),
+    };
+    let o = Obj::new()
+        .with("id", id.to_string())
+        .with("mime_type", mime)
+        .with("name", format!("{}-{id}.{ext}", a.kind));
+    match key {
+        "file_url" => o.with("file_url", a.url.clone()),
+        _ => o.with(
+            key,
+            Obj::new()
+                .with("url", a.url.clone())
+                .with("preview_url", a.url.clone()),
+        ),
     }
 }
 

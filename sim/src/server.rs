@@ -125,6 +125,8 @@ async fn static_file(root: &Path, url_path: &str) -> Option<Response> {
 
 /// Serves connections until the future is dropped; dropping it also ends every connection.
 pub async fn run(sim: Arc<Sim>, listener: TcpListener) -> io::Result<()> {
+    // Webhook delivery and live traffic live exactly as long as the server.
+    let _tasks = crate::webhooks::start(sim.clone());
     let app = router(sim);
     let mut connections = JoinSet::new();
     loop {

@@ -16,6 +16,7 @@ use crate::ids::hash;
 use crate::log::{RequestLog, Stats};
 use crate::ratelimit::Limiter;
 use crate::store::Overlay;
+use crate::webhooks::{self, Webhooks};
 
 /// Counters and buckets, reset together by `/__sim/reset`.
 #[derive(Debug, Default)]
@@ -49,6 +50,7 @@ pub struct Sim {
     overlay: RwLock<Overlay>,
     runtime: Mutex<Runtime>,
     log: Mutex<RequestLog>,
+    pub webhooks: Webhooks,
 }
 
 /// A poisoned lock only means another request panicked; the data is still consistent enough
@@ -75,6 +77,15 @@ impl Sim {
                 (config.page_token, Account::Page),
                 (config.ig_token, Account::Instagram),
             ],
+            webhooks: Webhooks::new(
+                config.seed,
+                config.webhook_url,
+                config
+                    .webhook_secret
+                    .or_else(|| config.app_secret.clone())
+                    .unwrap_or_else(|| webhooks::DEFAULT_SECRET.to_owned()),
+                config.verify_token,
+            ),
             app_secret: config.app_secret,
             www: config.www,
             clock: config.clock,
@@ -123,11 +134,13 @@ impl Sim {
         lock(&self.log)
     }
 
-    /// Back to the seeded state: added messages, counters, buckets and the log go; the
-    /// settings stay as they are.
+    /// Back to the seeded state: added messages, reactions, edits, reads and unsends,
+    /// counters, buckets, the logs and pending webhook deliveries go; the settings and the
+    /// webhook subscription stay as they are.
     pub fn reset(&self) {
         *self.overlay_mut() = Overlay::default();
         *self.runtime() = Runtime::default();
         self.log().clear();
+        self.webhooks.reset();
     }
 }

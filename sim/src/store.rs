@@ -1,5 +1,6 @@
-//! What changed since start-up (messages added through `/__sim/messages`), and the walks
-//! over an inbox in list order that paging is built on.
+//! What changed since start-up (messages added through `/__sim/messages`; reactions, edits,
+//! reads and unsends through the other control calls), and the walks over an inbox in list
+//! order that paging is built on.
 //!
 //! A thread that gets a new message leaves its seeded place and goes on top with an update
 //! time newer than every other thread, so the list is always: bumped threads (newest bump
@@ -32,11 +33,41 @@ impl Pos {
     }
 }
 
+/// An attachment of an added message: a type Meta's webhooks name (`image`, `video`, `audio`,
+/// `file`, …) and the URL both the webhook and Graph show.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub url: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Added {
     pub created: i64,
     pub from_business: bool,
     pub text: String,
+    pub attachments: Vec<Attachment>,
+}
+
+/// What the control calls changed on one message, seeded or added.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// The customer's reaction as last set: `Some(Some(emoji))` after a react,
+    /// `Some(None)` after an unreact (which also hides a seeded customer reaction).
+    pub reaction: Option<Option<String>>,
+    /// The latest text and how many edits led to it.
+    pub edit: Option<(String, u32)>,
+    pub unsent: bool,
+}
+
+/// How far the customer has read a thread: Messenger keeps a watermark in ms, Instagram the
+/// newest message seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Watermark(i64),
+    Mid(MessageRef),
 }
 
 #[derive(Debug, Default)]
@@ -56,6 +87,8 @@ pub struct Overlay {
     inboxes: [InboxOverlay; 2],
     /// The newest update time of any thread; a new message is always later.
     newest: i64,
+    changes: HashMap<MessageRef, Change>,
+    reads: HashMap<ThreadRef, Read>,
 }
 
 impl Default for Overlay {
@@ -63,6 +96,8 @@ impl Default for Overlay {
         Self {
             inboxes: Default::default(),
             newest: ANCHOR,
+            changes: HashMap::new(),
+            reads: HashMap::new(),
         }
     }
 }
@@ -73,6 +108,8 @@ pub struct ThreadView<'a> {
     pub base: Thread,
     pub updated: i64,
     pub added: &'a [Added],
+    changes: &'a HashMap<MessageRef, Change>,
+    pub read: Option<Read>,
 }
 
 impl ThreadView<'_> {
@@ -95,6 +132,34 @@ impl ThreadView<'_> {
         }
     }
 
+    pub fn change(&self, k: u32) -> Option<&Change> {
+        if self.changes.is_empty() {
+            return None;
+        }
+        self.changes.get(&self.message_ref(k))
+    }
+
+    /// Whether message `k` was unsent: Graph no longer lists it.
+    pub fn unsent(&self, k: u32) -> bool {
+        self.change(k).is_some_and(|c| c.unsent)
+    }
+
+    /// Messages Graph still shows: all but the unsent ones.
+    pub fn visible_total(&self) -> u32 {
+        let t = self.base.r;
+        let unsent = self
+            .changes
+            .iter()
+            .filter(|(m, c)| m.thread == t && c.unsent)
+            .count() as u32;
+        self.total() - unsent
+    }
+
+    /// The newest message that was not unsent.
+    pub fn newest_visible(&self) -> Option<u32> {
+        (0..self.total()).rev().find(|&k| !self.unsent(k))
+    }
+
     /// The added message `k`, when `k` is past the seeded ones.
     pub fn added_message(&self, k: u32) -> Option<&Added> {
         k.checked_sub(self.base.messages)
@@ -105,18 +170,25 @@ impl ThreadView<'_> {
 impl Overlay {
     pub fn view<'a>(&'a self, ds: &Dataset, t: ThreadRef) -> ThreadView<'a> {
         let base = ds.thread(t);
-        match self.inboxes[t.inbox.slot()].bumped.get(&t.index) {
-            Some(b) => ThreadView {
-                base,
-                updated: b.updated,
-                added: &b.added,
-            },
-            None => ThreadView {
-                updated: base.updated,
-                base,
-                added: &[],
-            },
+        let (updated, added) = match self.inboxes[t.inbox.slot()].bumped.get(&t.index) {
+            Some(b) => (b.updated, &b.added[..]),
+            None => (base.updated, &[][..]),
+        };
+        ThreadView {
+            base,
+            updated,
+            added,
+            changes: &self.changes,
+            read: self.reads.get(&t).copied(),
         }
+    }
+
+    pub fn change_mut(&mut self, m: MessageRef) -> &mut Change {
+        self.changes.entry(m).or_default()
+    }
+
+    pub fn set_read(&mut self, t: ThreadRef, read: Read) {
+        self.reads.insert(t, read);
     }
 
     /// Appends a newest message to a thread, which moves it to the top of its list.
@@ -125,8 +197,7 @@ impl Overlay {
         &mut self,
         ds: &Dataset,
         t: ThreadRef,
-        text: String,
-        from_business: bool,
+        mut message: Added,
         now: i64,
     ) -> (MessageRef, i64) {
         let created = now.max(self.newest + 1);
@@ -138,11 +209,8 @@ impl Overlay {
             inbox.order.remove(&Pos::new(bumped.updated, t.index));
         }
         bumped.updated = created;
-        bumped.added.push(Added {
-            created,
-            from_business,
-            text,
-        });
+        message.created = created;
+        bumped.added.push(message);
         let index = seeded + bumped.added.len() as u32 - 1;
         inbox.order.insert(Pos::new(created, t.index), t.index);
         (MessageRef { thread: t, index }, created)
@@ -225,9 +293,15 @@ mod tests {
             inbox: Inbox::Messenger,
             index,
         };
-        o.add(&ds, t(30), "a".into(), false, 0);
-        o.add(&ds, t(10), "b".into(), false, 0);
-        o.add(&ds, t(30), "c".into(), true, 0);
+        let msg = |text: &str, from_business| Added {
+            created: 0,
+            from_business,
+            text: text.into(),
+            attachments: Vec::new(),
+        };
+        o.add(&ds, t(30), msg("a", false), 0);
+        o.add(&ds, t(10), msg("b", false), 0);
+        o.add(&ds, t(30), msg("c", true), 0);
         let all = walk(&o, &ds);
         assert_eq!(&all[..3], &[30, 10, 0]);
         assert_eq!(all.len(), 50);

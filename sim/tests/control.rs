@@ -357,6 +357,17 @@ fn the_binary_prints_its_address_first_and_documents_every_flag() {
         "--fault-slow",
         "--slow-ms",
         "--fault-drop",
+        "--webhook-url",
+        "--webhook-secret",
+        "--verify-token",
+        "--live-traffic",
+        "--webhook-batch-ms",
+        "--webhook-timeout-ms",
+        "--webhook-retry-base-ms",
+        "--webhook-retry-max-ms",
+        "--webhook-disable-after-ms",
+        "--webhook-duplicate-rate",
+        "--webhook-reorder-rate",
     ] {
         assert!(help.contains(flag), "--help mentions {flag}");
     }

@@ -187,11 +187,13 @@ pub enum Content {
         asset: u64,
     },
     Unsupported,
+    /// The attachments of a message added through the control API.
+    Attached(Vec<crate::store::Attachment>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reaction {
-    pub emoji: &'static str,
+    pub emoji: Cow<'static, str>,
     pub by_business: bool,
 }
 
@@ -202,7 +204,8 @@ pub struct Message {
     /// Empty when the message is only an attachment, a share, a sticker or unsupported.
     pub text: Cow<'static, str>,
     pub content: Content,
-    pub reaction: Option<Reaction>,
+    /// At most one per person.
+    pub reactions: Vec<Reaction>,
     /// Index of the earlier message this one replies to.
     pub reply_to: Option<u32>,
 }
@@ -417,7 +420,7 @@ impl Dataset {
             _ => Cow::Borrowed(""),
         };
         let reaction = (unit(h(5)) < 0.12).then(|| Reaction {
-            emoji: text::REACTIONS[(h(6) % text::REACTIONS.len() as u64) as usize],
+            emoji: Cow::Borrowed(text::REACTIONS[(h(6) % text::REACTIONS.len() as u64) as usize]),
             by_business: !from_business,
         });
         let reply_to =
@@ -430,7 +433,7 @@ impl Dataset {
             from_business,
             text,
             content,
-            reaction,
+            reactions: reaction.into_iter().collect(),
             reply_to,
         }
     }

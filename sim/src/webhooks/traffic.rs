@@ -1,0 +1,160 @@
+//! Live traffic: inbox changes generated at `live_traffic` events per second. Step `n` is
+//! decided by `hash(seed, n)` alone, so from the same state (after start-up or a reset) the
+//! same seed makes the same changes in the same order.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::{sleep, sleep_until, Instant};
+
+use super::changes;
+use crate::data::text;
+use crate::ids::{hash, unit, Inbox, MessageRef, ThreadRef};
+use crate::state::Sim;
+use crate::store::Added;
+
+#[derive(Debug)]
+pub struct State {
+    pub seed: u64,
+    pub step: u64,
+    /// Stop after this many steps: a test asks for exactly N changes.
+    pub limit: Option<u64>,
+}
+
+impl State {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            step: 0,
+            limit: None,
+        }
+    }
+}
+
+pub async fn run(sim: Arc<Sim>) {
+    let mut next = Instant::now();
+    loop {
+        let rate = sim.settings().live_traffic;
+        if rate <= 0.0 {
+            sleep(Duration::from_millis(50)).await;
+            next = Instant::now();
+            continue;
+        }
+        // Never burst to catch up after a pause or a slow step.
+        next = (next + Duration::from_secs_f64(1.0 / rate)).max(Instant::now());
+        sleep_until(next).await;
+        if !step(&sim) {
+            // The asked number of steps is done: traffic turns itself off.
+            sim.settings_mut().live_traffic = 0.0;
+        }
+    }
+}
+
+/// Restarts the sequence with `seed`, for at most `limit` steps.
+pub fn restart(sim: &Sim, seed: u64, limit: Option<u64>) {
+    sim.webhooks.lock().traffic = State {
+        limit,
+        ..State::new(seed)
+    };
+}
+
+/// The newest message of a thread that is not unsent and satisfies `pred(from_business)`.
+fn newest(sim: &Sim, t: ThreadRef, business: bool) -> Option<MessageRef> {
+    let overlay = sim.overlay();
+    let view = overlay.view(&sim.ds, t);
+    (0..view.total())
+        .rev()
+        .take(50)
+        .find(|&k| {
+            let by_business = match view.added_message(k) {
+                Some(a) => a.from_business,
+                None => sim.ds.sent_by_business(&view.base, k),
+            };
+            !view.unsent(k) && by_business == business
+        })
+        .map(|k| view.message_ref(k))
+}
+
+/// One generated change: mostly customer messages, some business replies, reactions and
+/// reads, an edit (Messenger) or an unsend (Instagram) now and then. False once the step
+/// limit is reached.
+pub fn step(sim: &Sim) -> bool {
+    let (seed, n) = {
+        let mut s = sim.webhooks.lock();
+        if s.traffic.limit.is_some_and(|l| s.traffic.step >= l) {
+            return false;
+        }
+        s.traffic.step += 1;
+        (s.traffic.seed, s.traffic.step)
+    };
+    let h = |k: u64| hash(&[seed, 0x7472_6166, n, k]);
+    let counts = [
+        sim.ds.thread_count(Inbox::Messenger),
+        sim.ds.thread_count(Inbox::Instagram),
+    ];
+    let total = u64::from(counts[0]) + u64::from(counts[1]);
+    if total == 0 {
+        return true;
+    }
+    let pick = h(0) % total;
+    let t = match u32::try_from(pick).ok().filter(|&p| p < counts[0]) {
+        Some(index) => ThreadRef {
+            inbox: Inbox::Messenger,
+            index,
+        },
+        None => ThreadRef {
+            inbox: Inbox::Instagram,
+            index: (pick - u64::from(counts[0])) as u32,
+        },
+    };
+    let say = |business: bool| {
+        let bank = if business {
+            text::BUSINESS_TEXTS
+        } else {
+            text::CUSTOMER_TEXTS
+        };
+        let text = bank[(h(2) % bank.len() as u64) as usize].to_owned();
+        changes::add_message(
+            sim,
+            t,
+            Added {
+                created: 0,
+                from_business: business,
+                text,
+                attachments: Vec::new(),
+            },
+        );
+    };
+    let roll = unit(h(1));
+    let done = match roll {
+        r if r < 0.55 => Ok(serde_json::Value::Null),
+        r if r < 0.72 => {
+            say(true);
+            return true;
+        }
+        r if r < 0.84 => match newest(sim, t, true) {
+            Some(m) => {
+                let names: &[&str] = &["love", "like", "wow", "sad"];
+                let name = names[(h(3) % names.len() as u64) as usize].to_owned();
+                changes::react(sim, m, Some(name), None, h(4) % 5 != 0)
+                    .or_else(|_| changes::react(sim, m, None, None, true))
+            }
+            None => Ok(serde_json::Value::Null),
+        },
+        r if r < 0.94 => changes::read(sim, t),
+        r => match newest(sim, t, false) {
+            Some(m) if t.inbox == Inbox::Messenger && r < 0.97 => {
+                let bank = text::CUSTOMER_TEXTS;
+                let text = format!("{} (edited)", bank[(h(5) % bank.len() as u64) as usize]);
+                changes::edit(sim, m, text)
+            }
+            Some(m) => changes::unsend(sim, m),
+            None => Ok(serde_json::Value::Null),
+        },
+    };
+    // Whatever could not apply (nothing to react to or read) becomes a customer message.
+    if !matches!(done, Ok(ref v) if !v.is_null()) {
+        say(false);
+    }
+    true
+}
