@@ -513,6 +513,12 @@ fn unknown_and_malformed_items_never_fail_the_batch() {
     head(&e[3], "message", PAGE, PSID, 1767226103123);
     has(&e[3], &[("/message/message", json!("still here"))]);
 
+    // A `messaging` that is not a list: the entry is unknown and its raw keeps the key.
+    let body = br#"{"object":"page","entry":[{"id":"1","time":1767226100999,"messaging":"x"}]}"#;
+    let e = parse_webhook(body).unwrap();
+    head(&e[0], "unknown", "1", "", 1767226100999);
+    has(&e[0], &[("/raw/messaging", json!("x"))]);
+
     let e = parsed("unknown_object");
     assert_eq!(e.len(), 1);
     head(&e[0], "unknown", "44444444", "", 1767226200000);
