@@ -240,6 +240,10 @@ fn read_entry(platform: Platform, entry: Value, events: &mut Vec<JsonEvent>) {
     let test = context.account_id == "0";
     let mut found = false;
     for (list, standby) in [("messaging", false), ("standby", true), ("changes", false)] {
+        // Checked before taking: a list of another type stays in the entry's raw JSON.
+        if !matches!(entry.get(list), Some(Value::Array(_))) {
+            continue;
+        }
         let Some(Value::Array(items)) = entry.remove(list) else {
             continue;
         };
