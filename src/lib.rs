@@ -52,9 +52,9 @@ pub use crate::client::{
 pub use crate::core::error::{ErrorKind, GraphApiError};
 pub use crate::core::hmac::verify_signature_header;
 pub use crate::core::inbox::{
-    changes_of_event, changes_of_sync, thread_key, EventChanges, Inbox, InboxAccount, InboxThread,
-    MessageChange, MessageRecord, ReactionRecord, Source, SyncChanges, ThreadChange, ThreadRecord,
-    SINCE_OVERLAP_MS,
+    changes_of_event, changes_of_sync, thread_key, thread_view, EventChanges, Inbox, InboxAccount,
+    InboxThread, MessageChange, MessageRecord, ReactionRecord, Source, SyncChanges, ThreadChange,
+    ThreadRecord, SINCE_OVERLAP_MS,
 };
 pub use crate::core::models::{
     known_fields, Attachment, Conversation, Cursors, Extra, GenericTemplate, ImageData, Message,

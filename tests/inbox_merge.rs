@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::{json, Value};
 
 use graph_conversations::{
-    changes_of_event, changes_of_sync, parse_webhook, thread_key, Conversation, Inbox,
+    changes_of_event, changes_of_sync, parse_webhook, thread_key, thread_view, Conversation, Inbox,
     InboxAccount, InboxThread, Message, MessageChange, MessageRecord, Platform, ThreadChange,
     ThreadRecord, WebhookEvent,
 };
@@ -847,7 +847,7 @@ impl Store {
         match action {
             Action::Events(events) => {
                 for event in events {
-                    let Some(changes) = changes_of_event(event) else {
+                    let Some(changes) = changes_of_event(&event.to_json_event()) else {
                         continue;
                     };
                     let (platform, account) = (event.platform, event.account_id.as_str());
@@ -860,21 +860,21 @@ impl Store {
                 }
             }
             Action::Sync(conversation, listed, account) => {
-                let changes = changes_of_sync(conversation, listed, account).unwrap();
+                let listed: Vec<Value> = listed.iter().map(to_json).collect();
+                let conversation = to_json(conversation);
+                let changes = changes_of_sync(&conversation, &listed, account).unwrap();
                 let (platform, id) = (account.platform, account.account_id.as_str());
                 self.change_thread(platform, id, &changes.user_id, &changes.thread_change);
                 for (mid, change) in &changes.messages {
                     self.change_message(id, mid, &changes.thread, change);
                 }
-                let listed: HashSet<&String> = changes.messages.iter().map(|(m, _)| m).collect();
                 let stored = self
                     .by_thread
                     .get(&changes.thread)
                     .cloned()
                     .unwrap_or_default();
-                for mid in stored.iter().filter(|m| !listed.contains(m)) {
-                    let record = self.message(id, mid, &changes.thread);
-                    if record.message.is_some() && record.time_ms < changes.complete_before_ms {
+                for mid in &stored {
+                    if changes.removes(&self.message(id, mid, &changes.thread)) {
                         self.change_message(id, mid, &changes.thread, &MessageChange::Removed);
                     }
                 }
@@ -884,30 +884,10 @@ impl Store {
 
     fn view(&self, key: &str) -> InboxThread {
         let t: ThreadRecord = serde_json::from_str(&self.threads[key]).unwrap();
-        let mut records: Vec<MessageRecord> = self
-            .by_thread
-            .get(key)
-            .into_iter()
-            .flatten()
-            .map(|id| self.message(&t.account_id, id, key))
-            .collect();
-        records.sort_by(|a, b| (b.time_ms, &b.id).cmp(&(a.time_ms, &a.id)));
-        let read_mid_time = t
-            .read_mid
-            .as_ref()
-            .map(|(mid, _)| self.message(&t.account_id, mid, key).time_ms)
-            .filter(|&ms| ms > 0);
-        InboxThread {
-            key: t.key.clone(),
-            platform: t.platform,
-            account_id: t.account_id.clone(),
-            user_id: t.user_id.clone(),
-            conversation_id: t.conversation_id.clone(),
-            updated_time: graph_time(t.updated_ms),
-            participants: t.participants.clone(),
-            messages: records.iter().filter_map(MessageRecord::view).collect(),
-            read_watermark: t.read_watermark.max(read_mid_time),
-        }
+        let ids = self.by_thread.get(key).into_iter().flatten();
+        let records: Vec<MessageRecord> =
+            ids.map(|id| self.message(&t.account_id, id, key)).collect();
+        thread_view(&t, &records).typed()
     }
 }
 
@@ -933,4 +913,8 @@ fn record_functions_over_a_serialising_store_agree_with_the_inbox() {
             assert_eq!(store.view(&thread.key), thread, "seed {seed}");
         }
     }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap()
 }

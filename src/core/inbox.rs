@@ -468,6 +468,17 @@ pub struct SyncChanges {
     pub complete_before_ms: i64,
 }
 
+impl SyncChanges {
+    /// Whether `record`, a stored message of this thread that the sync did not list, was
+    /// removed: it is older than the newest listed message (see `complete_before_ms`).
+    pub fn removes(&self, record: &MessageRecord) -> bool {
+        record.thread == self.thread
+            && record.message.is_some()
+            && record.time_ms < self.complete_before_ms
+            && !self.messages.iter().any(|(id, _)| *id == record.id)
+    }
+}
+
 /// The changes a synced conversation (Graph JSON) makes to the inbox of `account`. The
 /// customer is the participant who is not the account; `invalid_argument` when there is none (the
 /// sync did not ask for participants, or `account` is not this inbox's).
@@ -602,7 +613,7 @@ impl Inbox {
             self.message_record(account_id, id, &changes.thread)
                 .apply(change);
         }
-        let vanished: Vec<String> = self
+        let unlisted: Vec<String> = self
             .by_thread
             .get(&changes.thread)
             .into_iter()
@@ -610,9 +621,9 @@ impl Inbox {
             .filter(|id| !listed.contains(id.as_str()))
             .cloned()
             .collect();
-        for id in vanished {
+        for id in unlisted {
             let record = self.message_record(account_id, &id, &changes.thread);
-            if record.message.is_some() && record.time_ms < changes.complete_before_ms {
+            if changes.removes(record) {
                 record.apply(&MessageChange::Removed);
             }
         }
@@ -690,31 +701,12 @@ impl Inbox {
     /// [`Inbox::thread`] as Graph JSON.
     pub fn thread_json(&self, key: &str) -> Option<InboxThreadOf<Value, Value>> {
         let record = self.threads.get(key)?;
-        let stored = |id: &String| self.messages.get(&(record.account_id.clone(), id.clone()));
-        let mut records: Vec<&MessageRecord> = self
-            .by_thread
-            .get(key)
-            .into_iter()
-            .flatten()
-            .filter_map(stored)
-            .filter(|m| m.thread == key)
-            .collect();
-        records.sort_by(|a, b| (b.time_ms, &b.id).cmp(&(a.time_ms, &a.id)));
-        let read_mid_time = record.read_mid.as_ref().and_then(|(mid, _)| {
-            let read = stored(mid)?;
-            (read.time_ms > 0).then_some(read.time_ms)
+        let messages = self.by_thread.get(key).into_iter().flatten();
+        let stored = messages.filter_map(|id| {
+            let key = (record.account_id.clone(), id.clone());
+            self.messages.get(&key)
         });
-        Some(InboxThreadOf {
-            key: record.key.clone(),
-            platform: record.platform,
-            account_id: record.account_id.clone(),
-            user_id: record.user_id.clone(),
-            conversation_id: record.conversation_id.clone(),
-            updated_time: format_graph_time(record.updated_ms.div_euclid(1000)).unwrap_or_default(),
-            participants: record.participants.clone(),
-            messages: records.iter().filter_map(|m| m.view()).collect(),
-            read_watermark: record.read_watermark.max(read_mid_time),
-        })
+        Some(thread_view(record, stored))
     }
 
     /// [`Inbox::threads`] as Graph JSON.
@@ -733,6 +725,41 @@ impl Inbox {
     pub fn since(&self) -> Option<String> {
         let newest = self.threads.values().map(|t| t.updated_ms).max()?;
         format_graph_time((newest - SINCE_OVERLAP_MS).div_euclid(1000))
+    }
+}
+
+/// A thread as a reader sees it, from its record and its messages' records (in any order):
+/// messages newest first, each shown by [`MessageRecord::view`].
+pub fn thread_view<'a>(
+    record: &ThreadRecord,
+    messages: impl IntoIterator<Item = &'a MessageRecord>,
+) -> InboxThreadOf<Value, Value> {
+    let mut records: Vec<&MessageRecord> = messages
+        .into_iter()
+        .filter(|m| m.thread == record.key)
+        .collect();
+    records.sort_by(|a, b| (b.time_ms, &b.id).cmp(&(a.time_ms, &a.id)));
+    let read_mid_time = record.read_mid.as_ref().and_then(|(mid, _)| {
+        let read = records.iter().find(|m| m.id == *mid)?;
+        (read.time_ms > 0).then_some(read.time_ms)
+    });
+    InboxThreadOf {
+        key: record.key.clone(),
+        platform: record.platform,
+        account_id: record.account_id.clone(),
+        user_id: record.user_id.clone(),
+        conversation_id: record.conversation_id.clone(),
+        updated_time: format_graph_time(record.updated_ms.div_euclid(1000)).unwrap_or_default(),
+        participants: record.participants.clone(),
+        messages: records.iter().filter_map(|m| m.view()).collect(),
+        read_watermark: record.read_watermark.max(read_mid_time),
+    }
+}
+
+impl InboxThreadOf<Value, Value> {
+    /// The thread with its messages and participants decoded as the typed models.
+    pub fn typed(self) -> InboxThread {
+        typed_thread(self)
     }
 }
 

@@ -77,6 +77,11 @@ export type Tag = { name?: string; unparsed?: Extra } & Record<string, unknown>;
 export type Participant = { id: string; name?: string; email?: string; username?: string; unparsed?: Extra } & Record<string, unknown>;
 
 /**
+ * A reaction added or removed.
+ */
+export type ReactionAction = "react" | "unreact";
+
+/**
  * A shared post or product; Graph includes only its link or media URL.
  */
 export type Share = { id?: string; link?: string; name?: string; description?: string; unparsed?: Extra } & Record<string, unknown>;
@@ -90,6 +95,48 @@ export type StoryRef = { link?: string; id?: string; unparsed?: Extra } & Record
  * A template the business sent.
  */
 export type GenericTemplate = { title?: string; subtitle?: string; media_url?: string; cta?: Record<string, unknown>; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * A thread as a reader sees it.
+ */
+export interface InboxThread {
+    /**
+     * `"<platform>:<accountId>:<userId>"`.
+     */
+    key: string;
+    /**
+     * Messenger or Instagram.
+     */
+    platform: Platform;
+    /**
+     * The Page or Instagram account.
+     */
+    accountId: string;
+    /**
+     * The customer.
+     */
+    userId: string;
+    /**
+     * The Graph conversation id, once known.
+     */
+    conversationId?: string;
+    /**
+     * The newest activity, in Graph's form.
+     */
+    updated_time: string;
+    /**
+     * From the newest sync.
+     */
+    participants?: Page<Participant>;
+    /**
+     * Newest first, each id once: edits applied, unsent removed, reactions in their final state.
+     */
+    messages: Message[];
+    /**
+     * The customer read everything sent up to this time, unix ms.
+     */
+    readWatermark?: number;
+}
 
 /**
  * A thread between the Page / Instagram account and one person.
@@ -155,6 +202,46 @@ export interface BusinessUseCaseUsage {
  * One message. Outside the newest 20 of a thread only `id` and `created_time` exist.
  */
 export type Message = { id: string; created_time: string; from?: Participant; to?: Page<Participant>; message?: string; attachments?: Page<Attachment>; shares?: Page<Share>; story?: Story; reactions?: Page<Reaction>; reply_to?: ReplyTo; is_unsupported?: boolean; tags?: Page<Tag>; sticker?: string; unparsed?: Extra } & Record<string, unknown>;
+
+/**
+ * One messaging event of a webhook delivery.
+ */
+export interface WebhookEvent extends WebhookEventDetail {
+    /**
+     * Which inbox: `page` deliveries are Messenger, `instagram` ones Instagram.
+     */
+    platform: Platform;
+    /**
+     * The Page or Instagram professional account (`entry.id`); webhooks call it the recipient
+     * of a customer's message and the sender of an echo.
+     */
+    accountId: string;
+    /**
+     * The customer (PSID or IGSID): the sender, or the recipient of an echo. Empty when the
+     * event names no customer.
+     */
+    userId: string;
+    /**
+     * When it happened, unix milliseconds (Meta sends ms, seconds or strings; normalised).
+     */
+    timestamp: number;
+    /**
+     * The same instant, ISO 8601 (`2026-11-29T10:00:00.123Z`).
+     */
+    time: string;
+    /**
+     * Delivered in `standby` (another app owns the thread).
+     */
+    standby?: boolean;
+    /**
+     * A dashboard test event (`entry.id` "0", in `changes[]`).
+     */
+    test?: boolean;
+    /**
+     * The item as Meta sent it.
+     */
+    raw: Record<string, unknown>;
+}
 
 /**
  * One reaction and who reacted with it.
@@ -345,13 +432,18 @@ export interface ClientDefaults {
 }
 
 /**
+ * What an event says, discriminated by `type`.
+ */
+export type WebhookEventDetail = { type: "message"; message: Message } | { type: "echo"; message: Message } | { type: "edit"; mid: string; text?: string; numEdit: number } | { type: "reaction"; mid: string; action: ReactionAction; reaction?: string; emoji?: string } | { type: "read"; mid?: string; watermark?: number } | { type: "delivery"; mids?: string[]; watermark?: number } | { type: "unsend"; mid: string } | { type: "postback"; mid?: string; title?: string; payload?: string } | { type: "referral"; referral: Record<string, unknown> } | { type: "optin"; optin: Record<string, unknown> } | { type: "handover"; action: string } | { type: "unknown" };
+
+/**
  * What went wrong, coarse enough to act on. The wire names are the JS `kind` strings (the
  * TypeScript union `ErrorKind`, aliased as `GraphApiErrorKind`, is generated from this enum).
  *
  * The single source of truth for what each kind means to a caller: [`ErrorKind::is_retryable`],
  * [`ErrorKind::is_transient`] and [`ErrorKind::is_sync_recoverable`]. New kinds may be added.
  */
-export type ErrorKind = "invalid_argument" | "auth" | "permission" | "not_found" | "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout" | "aborted" | "invalid_response" | "graph";
+export type ErrorKind = "invalid_argument" | "auth" | "permission" | "not_found" | "rate_limited" | "message_unavailable" | "reduce_data" | "transient" | "network" | "timeout" | "aborted" | "invalid_response" | "graph" | "invalid_signature" | "invalid_payload";
 
 /**
  * Where a sync stands.
@@ -397,6 +489,21 @@ export interface SyncProgress {
      * The sync has finished.
      */
     done: boolean;
+}
+
+/**
+ * Which account's inbox a sync read: the id webhooks use as `entry.id` (the Page for
+ * Messenger, the Instagram professional account for Instagram, also when read through a Page).
+ */
+export interface InboxAccount {
+    /**
+     * Messenger or Instagram.
+     */
+    platform: Platform;
+    /**
+     * The Page or Instagram account id.
+     */
+    accountId: string;
 }
 
 /**
@@ -572,4 +679,44 @@ export class ConversationsClient {
      * The last rate-limit usage Graph reported (`X-App-Usage`, `X-Business-Use-Case-Usage`).
      */
     readonly usage: Usage | undefined;
+}
+
+/**
+ * Synced history and live webhook events merged into one exact inbox, in memory. Any number of
+ * accounts; every method is synchronous.
+ */
+export class Inbox {
+    free(): void;
+    /**
+     * Merges webhook events, in any order, any number of times.
+     */
+    applyEvents(events: WebhookEvent[]): void;
+    /**
+     * Merges one item `syncInbox` yielded, of `account`'s inbox: the id webhooks use as
+     * `entry.id` (the Page for Messenger, the Instagram account for Instagram, also when synced
+     * with a Page token).
+     */
+    applySync(item: SyncedConversation, account: InboxAccount): void;
+    /**
+     * Attaches the Graph conversation id of a thread first seen by webhook (from
+     * `findConversation`); `false` for an unknown key.
+     */
+    linkConversation(key: string, conversation_id: string): boolean;
+    /**
+     * An empty inbox.
+     */
+    constructor();
+    /**
+     * The `since` of the next incremental `syncInbox` (the newest known activity, less a
+     * minute), or `undefined` while empty. Read it before deliveries resume after a gap.
+     */
+    since(): string | undefined;
+    /**
+     * One thread by key (`"<platform>:<accountId>:<userId>"`), or `undefined`.
+     */
+    thread(key: string): InboxThread | undefined;
+    /**
+     * Every thread, newest activity first.
+     */
+    threads(): InboxThread[];
 }
