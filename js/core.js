@@ -4,7 +4,7 @@
 // types are the generated ones (see index.d.ts).
 
 import * as glue from "./wasm/graph_conversations.js";
-import { GraphApiError, computeAppSecretProof } from "__RUNTIME_JS__";
+import { GraphApiError, computeAppSecretProof, hmacSha256, verifyHmacSha256 } from "__RUNTIME_JS__";
 
 export { GraphApiError };
 
@@ -123,7 +123,146 @@ export function defineApi(defaultLoader) {
     return glue.clientDefaults();
   }
 
-  return { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm };
+  // The wasm Inbox, whose methods are synchronous: it is built once the module is loaded, which
+  // Node and Workers do on the spot; browsers `await initWasm()` first.
+  class Inbox extends glue.Inbox {
+    constructor() {
+      if (!trySyncInit()) throw new GraphApiError("new Inbox() needs the wasm module loaded: await initWasm() first", { kind: "invalid_argument" });
+      super();
+    }
+  }
+
+  // Meta's webhook deliveries: signatures checked here with WebCrypto (crypto.subtle.verify is
+  // constant time; the wasm does not ship an HMAC, see core::hmac), bodies parsed by the core.
+  class WebhookReceiver {
+    #keys;
+    #verifyToken;
+    #maxBodyBytes;
+
+    constructor(options) {
+      const bad = (message) => new GraphApiError(message, { kind: "invalid_argument" });
+      const { appSecret, additionalSecrets = [], verifyToken, maxBodyBytes = MAX_BODY_BYTES } = options ?? {};
+      const secrets = [appSecret, ...(Array.isArray(additionalSecrets) ? additionalSecrets : [null])];
+      // Fail closed: a receiver without a secret would accept anything.
+      if (!secrets.every((s) => typeof s === "string" && s !== "")) throw bad("appSecret (and every additionalSecrets entry) must be a non-empty string");
+      if (verifyToken !== undefined && (typeof verifyToken !== "string" || verifyToken === "")) throw bad("verifyToken must be a non-empty string");
+      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw bad("maxBodyBytes must be a positive whole number");
+      // The secrets live only inside these (non-extractable) keys, never on the instance.
+      this.#keys = secrets.map((s) => crypto.subtle.importKey("raw", new TextEncoder().encode(s), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
+      this.#verifyToken = verifyToken;
+      this.#maxBodyBytes = maxBodyBytes;
+    }
+
+    // Which secret signed the body: 0 for appSecret, then additionalSecrets in order; -1 for none.
+    async matchSecret(body, signature) {
+      const tag = signatureBytes(signature);
+      if (tag === null) return -1;
+      const bytes = asBytes(body);
+      for (let i = 0; i < this.#keys.length; i++) {
+        if (await crypto.subtle.verify("HMAC", await this.#keys[i], tag, bytes)) return i;
+      }
+      return -1;
+    }
+
+    async verify(body, signature) {
+      return (await this.matchSecret(body, signature)) >= 0;
+    }
+
+    async receive(body, signature) {
+      return (await this.#receive(asBytes(body), signature)).events;
+    }
+
+    async #receive(bytes, signature) {
+      if (bytes.byteLength > this.#maxBodyBytes) throw new GraphApiError(`the body has ${bytes.byteLength} bytes, more than maxBodyBytes ${this.#maxBodyBytes}`, { kind: "invalid_payload", status: 413 });
+      const secretIndex = await this.matchSecret(bytes, signature);
+      if (secretIndex < 0) throw new GraphApiError(signatureFailure(signature), { kind: "invalid_signature" });
+      await ready();
+      return { events: glue.parseWebhook(bytes), secretIndex };
+    }
+
+    // A fetch-style handler: GET answers Meta's subscription handshake; POST verifies, parses,
+    // awaits `handler(events, { secretIndex })` and only then answers 200, so nothing is
+    // acknowledged before it is stored.
+    async handle(request, handler) {
+      const text = (status, body = "") => new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+      if (request.method === "GET") {
+        const query = new URL(request.url).searchParams;
+        const challenge = query.get("hub.challenge");
+        const ok = this.#verifyToken !== undefined && query.get("hub.mode") === "subscribe" && challenge !== null
+          && (await sameSecret(this.#verifyToken, query.get("hub.verify_token") ?? ""));
+        return ok ? text(200, challenge) : text(403, "forbidden");
+      }
+      if (request.method !== "POST") return new Response("method not allowed", { status: 405, headers: { allow: "GET, POST" } });
+      let received;
+      try {
+        const bytes = await readCapped(request, this.#maxBodyBytes);
+        received = await this.#receive(bytes, request.headers.get("x-hub-signature-256"));
+      } catch (error) {
+        const status = error.status === 413 ? 413 : error.kind === "invalid_signature" ? 401 : error.kind === "invalid_payload" ? 400 : 500;
+        return text(status, status === 500 ? "error" : error.message);
+      }
+      try {
+        await handler(received.events, { secretIndex: received.secretIndex });
+      } catch {
+        // Meta retries a delivery that was not acknowledged.
+        return text(500, "handler failed");
+      }
+      return text(200, "EVENT_RECEIVED");
+    }
+  }
+
+  return { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm, Inbox, WebhookReceiver };
+}
+
+// The default of maxBodyBytes (1 MiB): Meta escapes non-ASCII as \uXXXX, so busy batches are big.
+const MAX_BODY_BYTES = 1 << 20;
+
+const asBytes = (body) => {
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new GraphApiError("the body must be the raw request body: a string, Uint8Array or ArrayBuffer (not parsed JSON)", { kind: "invalid_argument" });
+};
+
+// `sha256=` and 64 hex digits (either case) as 32 bytes; null for anything else.
+function signatureBytes(signature) {
+  const hex = typeof signature === "string" ? signature.trim().match(/^sha256=([0-9a-fA-F]{64})$/)?.[1] : undefined;
+  return hex ? Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)) : null;
+}
+
+function signatureFailure(signature) {
+  if (typeof signature !== "string") return "no X-Hub-Signature-256 header: Meta signs every delivery";
+  if (!signature.trim().startsWith("sha256=")) return "X-Hub-Signature-256 does not start with sha256= (X-Hub-Signature, SHA-1, is not accepted)";
+  return "no app secret signs this body: pass the raw request bytes as received (not re-serialised JSON), and check the app secret";
+}
+
+// Constant-time equality of two strings: both through HMAC, compared by crypto.subtle.verify.
+async function sameSecret(expected, given) {
+  return verifyHmacSha256("verify-token", given, await hmacSha256("verify-token", expected));
+}
+
+// The body's bytes, refusing (413) as soon as it grows past `max`, so a huge body is never buffered.
+async function readCapped(request, max) {
+  const tooLarge = () => new GraphApiError(`the body is larger than maxBodyBytes ${max}`, { kind: "invalid_payload", status: 413 });
+  if (Number(request.headers.get("content-length")) > max) throw tooLarge();
+  const chunks = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (let read = await reader?.read(); read && !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > max) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 const PROMISE_METHODS = ["listConversations", "findConversation", "getConversation", "listMessages", "getMessage"];

@@ -12,4 +12,4 @@ const api = defineApi({
 });
 
 export { GraphApiError } from "../core.js";
-export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm } = api;
+export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm, Inbox, WebhookReceiver } = api;

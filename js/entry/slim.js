@@ -13,4 +13,4 @@ const api = defineApi({
 });
 
 export { GraphApiError };
-export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm } = api;
+export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm, Inbox, WebhookReceiver } = api;

@@ -11,4 +11,4 @@ const api = defineApi({
 });
 
 export { GraphApiError } from "../core.js";
-export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm } = api;
+export const { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm, Inbox, WebhookReceiver } = api;

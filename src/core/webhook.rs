@@ -54,6 +54,8 @@ pub struct WebhookEventOf<M> {
     pub time: String,
     /// What happened, by `type`.
     #[serde(flatten)]
+    // A union cannot be an interface's base: typed as an override, tsify writes an intersection.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "WebhookEventDetailOf<M>"))]
     pub detail: WebhookEventDetailOf<M>,
     /// Delivered in `standby` (another app owns the thread).
     pub standby: Option<bool>,
@@ -237,7 +239,6 @@ fn read_entry(platform: Platform, entry: Value, events: &mut Vec<JsonEvent>) {
         account_id: entry.get("id").and_then(id_text).unwrap_or_default(),
         time: entry.get("time").and_then(parse_time_ms),
     };
-    let test = context.account_id == "0";
     let mut found = false;
     for (list, standby) in [("messaging", false), ("standby", true), ("changes", false)] {
         // Checked before taking: a list of another type stays in the entry's raw JSON.
@@ -248,21 +249,48 @@ fn read_entry(platform: Platform, entry: Value, events: &mut Vec<JsonEvent>) {
             continue;
         };
         found = true;
-        for item in items {
-            let mut event = if list == "changes" {
-                read_change(&context, item)
-            } else {
-                read_item(&context, item)
-            };
-            event.standby = standby.then_some(true);
-            event.test = test.then_some(true);
-            events.push(event);
-        }
+        events.extend(
+            items
+                .into_iter()
+                .map(|item| read_listed(&context, standby, item)),
+        );
     }
     if !found {
         let raw = Value::Object(entry);
         events.push(unknown(platform, context.account_id, context.time, raw));
     }
+}
+
+/// One item of an entry's `messaging`, `standby` or `changes` list (told apart by shape: a
+/// change is `{field, value}`).
+fn read_listed(context: &Entry, standby: bool, item: Value) -> JsonEvent {
+    let is_change = item.get("field").is_some() && item.get("value").is_some();
+    let mut event = if is_change {
+        read_change(context, item)
+    } else {
+        read_item(context, item)
+    };
+    event.standby = standby.then_some(true);
+    event.test = (context.account_id == "0").then_some(true);
+    event
+}
+
+/// The event again, from what it keeps: its `platform`, `accountId`, `timestamp`, `standby` and
+/// `raw` give back the event [`parse_webhook`] made, through the same parser. Stores and the wasm
+/// `Inbox` take events back this way, so no second reader of the event's JSON exists.
+pub fn reread_event(
+    platform: Platform,
+    account_id: String,
+    timestamp: i64,
+    standby: bool,
+    raw: Value,
+) -> JsonEvent {
+    let context = Entry {
+        platform,
+        account_id,
+        time: Some(timestamp),
+    };
+    read_listed(&context, standby, raw)
 }
 
 /// `changes[{field, value}]`: the dashboard's test events carry a messaging item as `value`.

@@ -8,8 +8,10 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::webhooks::{KeptEvent, SyncedJson};
 use crate::client::{ClientOptions, TokenTransport};
 use crate::core::error::GraphApiError;
+use crate::core::inbox::InboxAccount;
 use crate::core::options::{
     ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
     ListMessagesOptions, MessagesOptions, Platform,
@@ -245,6 +247,53 @@ impl FromJs for ClientOptions {
             requests_per_second: o.number("requestsPerSecond")?,
             timeout_ms: o.number("timeoutMs")?,
             token_transport,
+        })
+    }
+}
+
+impl<'a> JsOptions<'a> {
+    /// A JSON value, through the engine's `JSON.stringify` (the fastest way across).
+    fn json(&self, key: &str) -> Result<Option<serde_json::Value>, GraphApiError> {
+        let Some(v) = self.raw(key) else {
+            return Ok(None);
+        };
+        let text = js_sys::JSON::stringify(&v).ok().and_then(|t| t.as_string());
+        let value = text.and_then(|t| serde_json::from_str(&t).ok());
+        value.map(Some).ok_or_else(|| self.bad(key, "JSON"))
+    }
+}
+
+impl FromJs for InboxAccount {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(InboxAccount {
+            platform: o.required("platform", o.platform()?, "\"messenger\" or \"instagram\"")?,
+            account_id: o.required("accountId", o.string("accountId")?, "a string")?,
+        })
+    }
+}
+
+impl FromJs for KeptEvent {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        let from_receive = "from WebhookReceiver: a string";
+        Ok(KeptEvent {
+            platform: o.required("platform", o.platform()?, "\"messenger\" or \"instagram\"")?,
+            account_id: o.required("accountId", o.string("accountId")?, from_receive)?,
+            timestamp: o.required("timestamp", o.whole("timestamp")?, "unix milliseconds")?,
+            standby: o.raw("standby").and_then(|v| v.as_bool()).unwrap_or(false),
+            raw: o.required("raw", o.json("raw")?, "the event as Meta sent it")?,
+        })
+    }
+}
+
+impl FromJs for SyncedJson {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        let messages = match o.json("messages")? {
+            Some(serde_json::Value::Array(list)) => list,
+            _ => return Err(o.bad("messages", "an array of messages")),
+        };
+        Ok(SyncedJson {
+            conversation: o.required("conversation", o.json("conversation")?, "a conversation")?,
+            messages,
         })
     }
 }

@@ -40,6 +40,39 @@ export declare function computeAppSecretProof(accessToken: string, appSecret: st
 /** What a client uses when its options leave a setting out (Meta's pace, default fields ...). */
 export declare function clientDefaults(): Promise<ClientDefaults>;
 
+/** Settings of a `WebhookReceiver`. */
+export interface WebhookReceiverOptions {
+  /** The app secret that signs deliveries (App settings > Basic). Required. */
+  appSecret: string;
+  /** More secrets tried after it: a rotation, or the Instagram app's secret (Instagram Login). */
+  additionalSecrets?: string[];
+  /** Enables the GET `hub.*` subscription handshake in `handle()`. */
+  verifyToken?: string;
+  /** The largest body accepted (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+}
+
+/** A webhook body exactly as received: never re-serialised JSON (Meta signs its own bytes). */
+export type WebhookBody = string | Uint8Array | ArrayBuffer;
+
+/** Verifies and parses Meta's messaging webhook deliveries, for both platforms. */
+export declare class WebhookReceiver {
+  constructor(options: WebhookReceiverOptions);
+  /**
+   * A fetch-style handler. GET: the subscription handshake (200 with `hub.challenge`, else 403).
+   * POST: verifies `X-Hub-Signature-256` over the raw bytes in constant time, parses, awaits the
+   * handler, then answers 200; 401 bad or missing signature, 400 not Meta's envelope, 413 too
+   * large, 500 when the handler throws (Meta then retries).
+   */
+  handle(request: Request, handler: (events: WebhookEvent[], context: { secretIndex: number }) => unknown): Promise<Response>;
+  /** The events of a delivery; rejects with kind `invalid_signature` or `invalid_payload`. */
+  receive(body: WebhookBody, signature: string | null | undefined): Promise<WebhookEvent[]>;
+  /** Whether any configured secret signed the body. */
+  verify(body: WebhookBody, signature: string | null | undefined): Promise<boolean>;
+  /** Which secret signed the body: 0 for `appSecret`, then `additionalSecrets` in order; -1 for none. */
+  matchSecret(body: WebhookBody, signature: string | null | undefined): Promise<number>;
+}
+
 /** Per-call options every operation accepts. */
 export interface RequestOptions {
   /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */

@@ -1,14 +1,19 @@
 //! Webhooks for JS: `parseWebhook` (the core parser, behind `WebhookReceiver` in `js/core.js`,
 //! which verifies signatures with WebCrypto first) and the `Inbox` class over `core::inbox`.
-//! JS values come in as JSON text (`JSON.stringify`), the engine's fastest way across.
+//!
+//! Events and sync items come back from JS as what they keep, read by `wasm::options` (no serde
+//! decoder of typed models in the wasm build, see ARCHITECTURE.md): an event is read again from
+//! its `raw` by the one parser (`core::webhook::reread_event`).
 
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{to_js, to_js_error};
-use crate::core::error::{ErrorKind, GraphApiError};
+use super::options::{FromJs, JsOptions};
+use crate::core::error::GraphApiError;
 use crate::core::inbox::{Inbox as CoreInbox, InboxAccount};
-use crate::core::webhook::{parse_json_events, JsonEvent};
+use crate::core::options::Platform;
+use crate::core::webhook::{parse_json_events, reread_event};
 
 /// The events of a verified webhook body (bytes as received). Typed in `wasm/typescript.rs`;
 /// the package's `WebhookReceiver.receive` is the public way in.
@@ -19,23 +24,23 @@ pub fn parse_webhook(body: &[u8]) -> Result<JsValue, JsValue> {
         .map_err(to_js_error)
 }
 
-/// A JS value as a Rust value, through its JSON text; `what` names it in the error.
-fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, GraphApiError> {
-    let bad = |detail: String| {
-        GraphApiError::new(ErrorKind::InvalidArgument, format!("{what}: {detail}"))
-    };
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(|| bad("not JSON-serialisable".into()))?;
-    serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
+/// What an event keeps that makes it again.
+pub(crate) struct KeptEvent {
+    pub platform: Platform,
+    pub account_id: String,
+    pub timestamp: i64,
+    pub standby: bool,
+    pub raw: Value,
 }
 
 /// What `syncInbox` yields, its Graph objects as JSON.
-#[derive(serde::Deserialize)]
-struct SyncedJson {
-    conversation: serde_json::Value,
-    messages: Vec<serde_json::Value>,
+pub(crate) struct SyncedJson {
+    pub conversation: Value,
+    pub messages: Vec<Value>,
+}
+
+fn read<T: FromJs>(value: &JsValue, what: &'static str) -> Result<T, GraphApiError> {
+    T::from_js(&JsOptions::new(value, what)?)
 }
 
 /// Synced history and live webhook events merged into one exact inbox, in memory. Any number of
@@ -63,20 +68,34 @@ impl Inbox {
         #[wasm_bindgen(unchecked_param_type = "SyncedConversation")] item: JsValue,
         #[wasm_bindgen(unchecked_param_type = "InboxAccount")] account: JsValue,
     ) -> Result<(), JsValue> {
-        let item: SyncedJson = from_js(&item, "item").map_err(to_js_error)?;
-        let account: InboxAccount = from_js(&account, "account").map_err(to_js_error)?;
-        self.inner
-            .apply_sync_json(&item.conversation, &item.messages, &account)
-            .map_err(to_js_error)
+        let merged = read::<SyncedJson>(&item, "item").and_then(|item| {
+            let account: InboxAccount = read(&account, "account")?;
+            self.inner
+                .apply_sync_json(&item.conversation, &item.messages, &account)
+        });
+        merged.map_err(to_js_error)
     }
 
-    /// Merges webhook events, in any order, any number of times.
+    /// Merges webhook events (as `WebhookReceiver` gave them), in any order, any number of
+    /// times.
     #[wasm_bindgen(js_name = applyEvents)]
     pub fn apply_events(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "WebhookEvent[]")] events: JsValue,
     ) -> Result<(), JsValue> {
-        let events: Vec<JsonEvent> = from_js(&events, "events").map_err(to_js_error)?;
+        if !js_sys::Array::is_array(&events) {
+            let error = GraphApiError::invalid_argument("events must be an array");
+            return Err(to_js_error(error));
+        }
+        let kept = js_sys::Array::from(&events)
+            .iter()
+            .map(|event| read::<KeptEvent>(&event, "event"))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(to_js_error)?;
+        let events: Vec<_> = kept
+            .into_iter()
+            .map(|e| reread_event(e.platform, e.account_id, e.timestamp, e.standby, e.raw))
+            .collect();
         self.inner.apply_json_events(&events);
         Ok(())
     }

@@ -35,6 +35,39 @@ export declare function computeAppSecretProof(accessToken: string, appSecret: st
 /** What a client uses when its options leave a setting out (Meta's pace, default fields ...). */
 export declare function clientDefaults(): Promise<ClientDefaults>;
 
+/** Settings of a `WebhookReceiver`. */
+export interface WebhookReceiverOptions {
+    /** The app secret that signs deliveries (App settings > Basic). Required. */
+    appSecret: string;
+    /** More secrets tried after it: a rotation, or the Instagram app's secret (Instagram Login). */
+    additionalSecrets?: string[];
+    /** Enables the GET `hub.*` subscription handshake in `handle()`. */
+    verifyToken?: string;
+    /** The largest body accepted (default 1 MiB); larger ones get 413. */
+    maxBodyBytes?: number;
+}
+
+/** A webhook body exactly as received: never re-serialised JSON (Meta signs its own bytes). */
+export type WebhookBody = string | Uint8Array | ArrayBuffer;
+
+/** Verifies and parses Meta's messaging webhook deliveries, for both platforms. */
+export declare class WebhookReceiver {
+    constructor(options: WebhookReceiverOptions);
+    /**
+     * A fetch-style handler. GET: the subscription handshake (200 with `hub.challenge`, else 403).
+     * POST: verifies `X-Hub-Signature-256` over the raw bytes in constant time, parses, awaits the
+     * handler, then answers 200; 401 bad or missing signature, 400 not Meta's envelope, 413 too
+     * large, 500 when the handler throws (Meta then retries).
+     */
+    handle(request: Request, handler: (events: WebhookEvent[], context: { secretIndex: number }) => unknown): Promise<Response>;
+    /** The events of a delivery; rejects with kind `invalid_signature` or `invalid_payload`. */
+    receive(body: WebhookBody, signature: string | null | undefined): Promise<WebhookEvent[]>;
+    /** Whether any configured secret signed the body. */
+    verify(body: WebhookBody, signature: string | null | undefined): Promise<boolean>;
+    /** Which secret signed the body: 0 for `appSecret`, then `additionalSecrets` in order; -1 for none. */
+    matchSecret(body: WebhookBody, signature: string | null | undefined): Promise<number>;
+}
+
 /** Per-call options every operation accepts. */
 export interface RequestOptions {
     /** Cancels the call (and any retry wait); it rejects with kind `"aborted"`. */
@@ -97,9 +130,11 @@ export type StoryRef = { link?: string; id?: string; unparsed?: Extra } & Record
 export type GenericTemplate = { title?: string; subtitle?: string; media_url?: string; cta?: Record<string, unknown>; unparsed?: Extra } & Record<string, unknown>;
 
 /**
- * A thread as a reader sees it.
+ * A thread as a reader sees it, generic over the representation of its messages (`M`) and
+ * participants (`P`): typed ([`InboxThread`]) or Graph JSON (`Value`), as for
+ * [`WebhookEventOf`](crate::core::webhook::WebhookEventOf).
  */
-export interface InboxThread {
+export interface InboxThreadOf<M, P> {
     /**
      * `"<platform>:<accountId>:<userId>"`.
      */
@@ -127,16 +162,21 @@ export interface InboxThread {
     /**
      * From the newest sync.
      */
-    participants?: Page<Participant>;
+    participants?: P;
     /**
      * Newest first, each id once: edits applied, unsent removed, reactions in their final state.
      */
-    messages: Message[];
+    messages: M[];
     /**
      * The customer read everything sent up to this time, unix ms.
      */
     readWatermark?: number;
 }
+
+/**
+ * A thread as a reader sees it, its messages and participants typed.
+ */
+export type InboxThread = InboxThreadOf<Message, Page<Participant>>;
 
 /**
  * A thread between the Page / Instagram account and one person.
@@ -204,44 +244,16 @@ export interface BusinessUseCaseUsage {
 export type Message = { id: string; created_time: string; from?: Participant; to?: Page<Participant>; message?: string; attachments?: Page<Attachment>; shares?: Page<Share>; story?: Story; reactions?: Page<Reaction>; reply_to?: ReplyTo; is_unsupported?: boolean; tags?: Page<Tag>; sticker?: string; unparsed?: Extra } & Record<string, unknown>;
 
 /**
- * One messaging event of a webhook delivery.
+ * One messaging event of a webhook delivery, generic over the message's representation: the
+ * typed [`Message`] ([`WebhookEvent`]) or its JSON (`Value`), which the wasm build works on so
+ * that it does not ship a typed decoder of every Graph object.
  */
-export interface WebhookEvent extends WebhookEventDetail {
-    /**
-     * Which inbox: `page` deliveries are Messenger, `instagram` ones Instagram.
-     */
-    platform: Platform;
-    /**
-     * The Page or Instagram professional account (`entry.id`); webhooks call it the recipient
-     * of a customer's message and the sender of an echo.
-     */
-    accountId: string;
-    /**
-     * The customer (PSID or IGSID): the sender, or the recipient of an echo. Empty when the
-     * event names no customer.
-     */
-    userId: string;
-    /**
-     * When it happened, unix milliseconds (Meta sends ms, seconds or strings; normalised).
-     */
-    timestamp: number;
-    /**
-     * The same instant, ISO 8601 (`2026-11-29T10:00:00.123Z`).
-     */
-    time: string;
-    /**
-     * Delivered in `standby` (another app owns the thread).
-     */
-    standby?: boolean;
-    /**
-     * A dashboard test event (`entry.id` "0", in `changes[]`).
-     */
-    test?: boolean;
-    /**
-     * The item as Meta sent it.
-     */
-    raw: Record<string, unknown>;
-}
+export type WebhookEventOf<M> = { platform: Platform; accountId: string; userId: string; timestamp: number; time: string; standby?: boolean; test?: boolean; raw: Record<string, unknown> } & WebhookEventDetailOf<M>;
+
+/**
+ * One messaging event of a webhook delivery, its message typed as the Graph [`Message`].
+ */
+export type WebhookEvent = WebhookEventOf<Message>;
 
 /**
  * One reaction and who reacted with it.
@@ -432,9 +444,14 @@ export interface ClientDefaults {
 }
 
 /**
- * What an event says, discriminated by `type`.
+ * What an event says, discriminated by `type` (see [`WebhookEventOf`] for `M`).
  */
-export type WebhookEventDetail = { type: "message"; message: Message } | { type: "echo"; message: Message } | { type: "edit"; mid: string; text?: string; numEdit: number } | { type: "reaction"; mid: string; action: ReactionAction; reaction?: string; emoji?: string } | { type: "read"; mid?: string; watermark?: number } | { type: "delivery"; mids?: string[]; watermark?: number } | { type: "unsend"; mid: string } | { type: "postback"; mid?: string; title?: string; payload?: string } | { type: "referral"; referral: Record<string, unknown> } | { type: "optin"; optin: Record<string, unknown> } | { type: "handover"; action: string } | { type: "unknown" };
+export type WebhookEventDetailOf<M> = { type: "message"; message: M } | { type: "echo"; message: M } | { type: "edit"; mid: string; text?: string; numEdit: number } | { type: "reaction"; mid: string; action: ReactionAction; reaction?: string; emoji?: string } | { type: "read"; mid?: string; watermark?: number } | { type: "delivery"; mids?: string[]; watermark?: number } | { type: "unsend"; mid: string } | { type: "postback"; mid?: string; title?: string; payload?: string } | { type: "referral"; referral: Record<string, unknown> } | { type: "optin"; optin: Record<string, unknown> } | { type: "handover"; action: string } | { type: "unknown" };
+
+/**
+ * What an event says, discriminated by `type`, its message typed as the Graph [`Message`].
+ */
+export type WebhookEventDetail = WebhookEventDetailOf<Message>;
 
 /**
  * What went wrong, coarse enough to act on. The wire names are the JS `kind` strings (the
@@ -688,7 +705,8 @@ export class ConversationsClient {
 export class Inbox {
     free(): void;
     /**
-     * Merges webhook events, in any order, any number of times.
+     * Merges webhook events (as `WebhookReceiver` gave them), in any order, any number of
+     * times.
      */
     applyEvents(events: WebhookEvent[]): void;
     /**
