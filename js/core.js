@@ -4,7 +4,7 @@
 // types are the generated ones (see index.d.ts).
 
 import * as glue from "./wasm/graph_conversations.js";
-import { GraphApiError, computeAppSecretProof, hmacSha256, verifyHmacSha256 } from "__RUNTIME_JS__";
+import { GraphApiError, computeAppSecretProof, hmacSha256, verifyHmacSha256, webCryptoVerifier } from "__RUNTIME_JS__";
 
 export { GraphApiError };
 
@@ -18,8 +18,9 @@ function markLoaded() {
 }
 
 export function defineApi(defaultLoader) {
-  // loadSync: () => void (node, workerd) or null; loadAsync: (input?) => Promise<void>.
-  const { loadSync, loadAsync } = defaultLoader;
+  // loadSync: () => void (node, workerd) or null; loadAsync: (input?) => Promise<void>;
+  // hmacVerifier: (secret) => (bytes, tag) => boolean | Promise<boolean>, WebCrypto's by default.
+  const { loadSync, loadAsync, hmacVerifier = webCryptoVerifier } = defaultLoader;
 
   // Loading failures (a missing file, a CSP without 'wasm-unsafe-eval', a bundler that lost the
   // asset) reject like every other failure: as a GraphApiError, with the cause attached.
@@ -135,7 +136,7 @@ export function defineApi(defaultLoader) {
   // Meta's webhook deliveries: signatures checked here with WebCrypto (crypto.subtle.verify is
   // constant time; the wasm does not ship an HMAC, see core::hmac), bodies parsed by the core.
   class WebhookReceiver {
-    #keys;
+    #verifiers;
     #verifyToken;
     #maxBodyBytes;
 
@@ -147,8 +148,8 @@ export function defineApi(defaultLoader) {
       if (!secrets.every((s) => typeof s === "string" && s !== "")) throw bad("appSecret (and every additionalSecrets entry) must be a non-empty string");
       if (verifyToken !== undefined && (typeof verifyToken !== "string" || verifyToken === "")) throw bad("verifyToken must be a non-empty string");
       if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw bad("maxBodyBytes must be a positive whole number");
-      // The secrets live only inside these (non-extractable) keys, never on the instance.
-      this.#keys = secrets.map((s) => crypto.subtle.importKey("raw", new TextEncoder().encode(s), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
+      // The secrets live only inside these closures, never on the instance.
+      this.#verifiers = secrets.map(hmacVerifier);
       this.#verifyToken = verifyToken;
       this.#maxBodyBytes = maxBodyBytes;
     }
@@ -158,8 +159,8 @@ export function defineApi(defaultLoader) {
       const tag = signatureBytes(signature);
       if (tag === null) return -1;
       const bytes = asBytes(body);
-      for (let i = 0; i < this.#keys.length; i++) {
-        if (await crypto.subtle.verify("HMAC", await this.#keys[i], tag, bytes)) return i;
+      for (let i = 0; i < this.#verifiers.length; i++) {
+        if (await this.#verifiers[i](bytes, tag)) return i;
       }
       return -1;
     }
