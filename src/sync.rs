@@ -46,6 +46,10 @@ pub struct SyncOptions {
     /// The most threads per list request (default 100). A sync starts at Graph's default of 25
     /// and adapts to what Graph serves (`core::sizing`).
     pub page_size: Option<u32>,
+    /// Bounds one run: once this many requests were sent and at least one conversation came
+    /// out, the run ends (`done` stays false) instead of sending another; resume with the last
+    /// item's `checkpoint`. For work that must fit a budget, such as one Workers invocation.
+    pub max_requests: Option<u32>,
 }
 
 /// One synced thread.
@@ -101,6 +105,7 @@ pub struct InboxSync<T> {
     baseline: ClientStats,
     conversations: u64,
     messages: u64,
+    max_requests: Option<u64>,
 }
 
 impl<T: Transport + Clone> Client<T> {
@@ -148,6 +153,7 @@ impl<T: Transport + Clone> Client<T> {
             pending: VecDeque::new(),
             conversations: 0,
             messages: 0,
+            max_requests: options.max_requests.map(u64::from),
         })
     }
 }
@@ -222,6 +228,9 @@ impl<T: Transport + Clone> InboxSync<T> {
                     return Ok(Some(synced));
                 }
             }
+            if self.budget_spent() {
+                return Ok(None);
+            }
             if !self.pending.is_empty() {
                 // Page older message ids for the next `concurrency` threads, front first.
                 let n = self.planner.concurrency().min(self.pending.len());
@@ -245,6 +254,13 @@ impl<T: Transport + Clone> InboxSync<T> {
                 self.planner.finish_page();
             }
         }
+    }
+
+    /// Whether `max_requests` ends this run before its next request. Never before the first
+    /// conversation, so every run makes progress.
+    fn budget_spent(&self) -> bool {
+        let sent = || self.client.stats().requests - self.baseline.requests;
+        self.conversations > 0 && self.max_requests.is_some_and(|max| sent() >= max)
     }
 
     /// Reads the next list page, recovering as the planner says.

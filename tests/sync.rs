@@ -143,6 +143,58 @@ async fn aborting_anywhere_and_resuming_yields_the_exact_set() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn bounded_runs_chained_by_checkpoint_equal_one_run() {
+    let sim = sim(|c| {
+        c.seed = 12;
+        c.messenger_threads = 130;
+        c.messages = 1..=70;
+    })
+    .await;
+    let base = sim.base_url();
+    let o = options(Platform::Messenger);
+    let (all, whole) = run(&base, PAGE_TOKEN, PAGE_ID, &o, 1).await;
+    for max in [1u32, 3, 8] {
+        let mut union = Vec::new();
+        let mut checkpoint = None;
+        let mut runs = 0;
+        loop {
+            let bounded = SyncOptions {
+                max_requests: Some(max),
+                checkpoint: checkpoint.clone(),
+                ..o.clone()
+            };
+            let (items, progress) = run(&base, PAGE_TOKEN, PAGE_ID, &bounded, runs).await;
+            runs += 1;
+            assert!(
+                !items.is_empty() || progress.done,
+                "max {max}: a run without progress"
+            );
+            // A run stops at its first request past the budget: it may exceed it only by the
+            // batch in flight (older pages of up to `concurrency` = 2 threads, 25 ids a page at
+            // worst) or what the first item needed.
+            let longest = items.iter().map(|i| i.messages.len() as u64 / 25 + 2).max();
+            assert!(
+                progress.requests <= u64::from(max) + 2 * longest.unwrap_or(1),
+                "max {max}: {} requests in one run",
+                progress.requests
+            );
+            checkpoint = items.last().map(|i| i.checkpoint.clone()).or(checkpoint);
+            union.extend(items);
+            if progress.done {
+                break;
+            }
+            assert!(runs < 500, "max {max}: the bounded runs never finish");
+        }
+        assert_eq!(inventory(&union), inventory(&all), "max {max}");
+        assert!(runs > 1, "max {max}: the budget never ended a run");
+        assert!(
+            whole.requests < runs * u64::from(max) + runs * 2,
+            "max {max}: bounded runs cost far more requests than one run"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn an_incremental_sync_returns_exactly_the_changed_threads() {
     let sim = sim(|c| {
         c.seed = 5;

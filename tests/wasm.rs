@@ -341,6 +341,7 @@ fn the_js_option_reader_reads_every_field_of_every_options_type() {
         concurrency: Some(3),
         checkpoint: Some("opaque".into()),
         page_size: Some(40),
+        max_requests: Some(7),
     });
     round_trip(AppSecretProof {
         proof: "ab12".into(),

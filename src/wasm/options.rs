@@ -210,6 +210,7 @@ impl FromJs for SyncOptions {
             concurrency: o.count("concurrency")?,
             checkpoint: o.string("checkpoint")?,
             page_size: o.count("pageSize")?,
+            max_requests: o.count("maxRequests")?,
         })
     }
 }

@@ -354,6 +354,12 @@ export interface SyncOptions {
      * and adapts to what Graph serves (`core::sizing`).
      */
     pageSize?: number;
+    /**
+     * Bounds one run: once this many requests were sent and at least one conversation came
+     * out, the run ends (`done` stays false) instead of sending another; resume with the last
+     * item's `checkpoint`. For work that must fit a budget, such as one Workers invocation.
+     */
+    maxRequests?: number;
 }
 
 /**
