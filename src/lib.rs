@@ -68,8 +68,8 @@ pub use crate::core::proof::{app_secret_proof, AppSecretProof};
 pub use crate::core::secret::Secret;
 pub use crate::core::usage::{AppUsage, BusinessUseCaseUsage, Usage};
 pub use crate::core::webhook::{
-    parse_json_events, parse_webhook, ReactionAction, WebhookEvent, WebhookEventDetail,
-    WebhookOptions, WebhookReceiver, DEFAULT_MAX_BODY_BYTES,
+    parse_json_events, parse_webhook, reread_event, ReactionAction, WebhookEvent,
+    WebhookEventDetail, WebhookOptions, WebhookReceiver, DEFAULT_MAX_BODY_BYTES,
 };
 pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};
 pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
