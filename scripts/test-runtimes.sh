@@ -30,8 +30,9 @@ JSON
 # The Vite snippet's config imports "vite", which a Vite app has installed: link the tools' copy.
 ln -s "$root/tools/node_modules/vite" "$app/node_modules/vite"
 cp -r tests/runtimes/. "$app/"
-# The shared client suite and the JS helper, beside the runners that import them.
-cp tests/js/client.suite.mjs tests/js/graph.mjs tests/js/launch.mjs tests/js/sim.mjs "$app/"
+# The shared client and webhook suites (with the webhook fixtures) and the JS helpers, beside the runners that import them.
+cp tests/js/client.suite.mjs tests/js/webhooks.suite.mjs tests/js/graph.mjs tests/js/launch.mjs tests/js/sim.mjs "$app/"
+node tests/js/stage-fixtures.mjs "$app"
 
 # @types/node for the no-DOM TypeScript check: installed once from the registry into a cache
 # that survives between runs (tools/package.json does not have it).
