@@ -397,8 +397,11 @@ export const cases = {
       equal(event.message.id, mid, `${name}[${index}].message.id is the mid`);
       equal(event.message.message, text, `${name}[${index}].message.message`);
     }
-    // A numeric sender id beyond 2^53 stays exact (JSON.parse would round it).
-    equal((await events(api, "messenger_messages"))[0].userId, PSID, "the numeric sender id");
+    // A numeric sender id beyond 2^53 stays exact (a JS number would round it).
+    const [numeric] = await events(api, "messenger_messages");
+    equal(numeric.userId, PSID, "the numeric sender id");
+    equal(numeric.raw.sender.id, PSID, "raw keeps it exact, as its decimal text");
+    equal(numeric.message.from.id, PSID, "and so does the message");
     // Other kinds, as the union declares them.
     const ig = await events(api, "instagram_messages");
     deepEqual(ig.map((e) => e.type), ["message", "message", "message", "message", "message", "message", "message", "unsend",
