@@ -15,7 +15,8 @@ start=$SECONDS
 www=target/browser-www
 rm -rf "$www" && mkdir -p "$www/suite"
 cp -R "$installed" "$www/graph-conversations"
-cp tests/js/client.suite.mjs tests/js/sim.mjs tests/browser/suite/* "$www/suite/"
+cp tests/js/client.suite.mjs tests/js/webhooks.suite.mjs tests/js/sim.mjs tests/browser/suite/* "$www/suite/"
+node tests/js/stage-fixtures.mjs "$www/suite"
 
 status=0
 run_group node --test --test-concurrency=1 tests/browser/browser.test.mjs || status=$?

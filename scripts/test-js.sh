@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 consumer=target/consumer
 cp tests/js/*.mjs "$consumer/"
+node tests/js/stage-fixtures.mjs "$consumer"
 cd "$consumer"
 [ $# -gt 0 ] || set -- ./*.test.mjs
 node --test --test-concurrency=1 "$@"

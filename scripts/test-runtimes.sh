@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The packed package (target/pack/graph-conversations-*.tgz, made by scripts/consumer.sh) in
 # every runtime it claims, against one graph-sim on 127.0.0.1:
-#   Deno (the shared client suite tests/js/client.suite.mjs under deno test, npm resolution
-#   through package.json + node_modules), Cloudflare workerd (Miniflare 3: the shared client
-#   suite and the README's Worker, each bundled the way wrangler does), TypeScript (tsc --strict
-#   against the installed .d.ts), the size budget, and the README's "Use it" snippets (Node,
-#   slim, Deno, browser <script type=module> and Vite build and dev server in Chromium).
+#   Deno (the shared client and webhook suites tests/js/*.suite.mjs under deno test, npm resolution
+#   through package.json + node_modules), Cloudflare workerd (Miniflare 3: the shared suites,
+#   the README's Worker and its webhook Worker, each bundled the way wrangler does), TypeScript
+#   (tsc --strict against the installed .d.ts), the size budget, and the README's "Use it"
+#   snippets (Node, slim, Node and Deno webhook servers, Deno, browser <script type=module> and
+#   Vite build and dev server in Chromium).
 # Everything runs in a throwaway project under target/runtimes; every step runs even when an
 # earlier one fails, and the script exits non-zero if any failed.
 set -euo pipefail
@@ -30,8 +31,9 @@ JSON
 # The Vite snippet's config imports "vite", which a Vite app has installed: link the tools' copy.
 ln -s "$root/tools/node_modules/vite" "$app/node_modules/vite"
 cp -r tests/runtimes/. "$app/"
-# The shared client suite and the JS helper, beside the runners that import them.
-cp tests/js/client.suite.mjs tests/js/graph.mjs tests/js/launch.mjs tests/js/sim.mjs "$app/"
+# The shared client and webhook suites (with the webhook fixtures) and the JS helpers, beside the runners that import them.
+cp tests/js/client.suite.mjs tests/js/webhooks.suite.mjs tests/js/graph.mjs tests/js/launch.mjs tests/js/sim.mjs "$app/"
+node tests/js/stage-fixtures.mjs "$app"
 
 # @types/node for the no-DOM TypeScript check: installed once from the registry into a cache
 # that survives between runs (tools/package.json does not have it).
@@ -67,7 +69,7 @@ step() {
 
 # Deno: the narrowest permissions that work (see the README's Deno section).
 deno_flags=(--allow-net="$sim_hostport" --allow-read=node_modules/graph-conversations/wasm)
-step "deno: the shared client suite" deno test --quiet "${deno_flags[@]}" deno/suite.test.ts -- "$sim_url"
+step "deno: the shared client and webhook suites" deno test --quiet "${deno_flags[@]}" deno/suite.test.ts -- "$sim_url"
 step "deno snippet" node --test --test-reporter=spec deno/snippet.test.mjs
 step "workerd (Miniflare)" node --test --test-reporter=spec workerd.test.mjs
 step "typescript" node --test --test-reporter=spec types/types.test.mjs

@@ -61,7 +61,8 @@ pub struct WebhookEventOf<M> {
     pub standby: Option<bool>,
     /// A dashboard test event (`entry.id` "0", in `changes[]`).
     pub test: Option<bool>,
-    /// The item as Meta sent it.
+    /// The item as Meta sent it (in JS, integers beyond 2^53 as their decimal text, which a JS
+    /// number would round).
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub raw: Value,
 }

@@ -20,8 +20,34 @@ use crate::core::webhook::{parse_json_events, reread_event};
 #[wasm_bindgen(js_name = parseWebhook, skip_typescript)]
 pub fn parse_webhook(body: &[u8]) -> Result<JsValue, JsValue> {
     parse_json_events(body)
-        .and_then(|events| to_js(&events))
+        .and_then(|mut events| {
+            events.iter_mut().for_each(|e| exact_in_js(&mut e.raw));
+            to_js(&events)
+        })
         .map_err(to_js_error)
+}
+
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Integers beyond 2^53 in `raw` (Meta sometimes sends ids as numbers) go to JS as their decimal
+/// text: as numbers they would round, and the `Inbox`, which reads events again from `raw`, would
+/// file the event under another user. The parser reads either form of an id.
+fn exact_in_js(value: &mut Value) {
+    match value {
+        Value::Number(n) if !fits_js(n) => *value = Value::String(n.to_string()),
+        Value::Array(items) => items.iter_mut().for_each(exact_in_js),
+        Value::Object(fields) => fields.values_mut().for_each(exact_in_js),
+        _ => {}
+    }
+}
+
+/// Whether a JS number holds `n` as exactly as JSON does: floats, and integers up to 2^53.
+fn fits_js(n: &serde_json::Number) -> bool {
+    match n.as_i64() {
+        Some(i) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
+        None => !n.is_u64(),
+    }
 }
 
 /// What an event keeps that makes it again.

@@ -1,19 +1,22 @@
-// The shared client suite (tests/js/client.suite.mjs) in headless Chromium (playwright-core
-// driving /usr/bin/chromium), one test per case, against graph-sim serving both the page and the
-// Graph endpoints (one origin). scripts/test-browser.sh stages target/browser-www/:
-// graph-conversations/ (the installed package) and suite/ (the page, the suite, sim.mjs).
+// The shared client and webhook suites (tests/js/client.suite.mjs, webhooks.suite.mjs) in headless
+// Chromium (playwright-core driving /usr/bin/chromium), one test per case, against graph-sim
+// serving both the page and the Graph endpoints (one origin). scripts/test-browser.sh stages target/browser-www/:
+// graph-conversations/ (the installed package) and suite/ (the page, the suites, sim.mjs, the
+// webhook fixtures).
 // The README's plain-page and Vite snippets run in Chromium in tests/runtimes/browser.test.mjs.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { launchChromium, root, startSim } from "../js/launch.mjs";
-import { cases } from "../js/client.suite.mjs";
 
 const www = `${root}/target/browser-www`;
 const artifacts = `${root}/target/artifacts`;
 mkdirSync(artifacts, { recursive: true });
 
-const names = Object.keys(cases);
+// The suites as staged for the page (the webhook suite needs its generated fixtures beside it).
+const { cases: clientCases } = await import(`${www}/suite/client.suite.mjs`);
+const { cases: webhookCases } = await import(`${www}/suite/webhooks.suite.mjs`);
+const names = Object.keys({ ...clientCases, ...webhookCases });
 let browser, sim, page;
 const problems = [];
 const requests = [];
@@ -34,7 +37,7 @@ after(async () => {
   sim?.stop();
 });
 
-describe("shared client suite in Chromium", () => {
+describe("shared client and webhook suites in Chromium", () => {
   /** The page's result for one case, once it has one (or the reason it never will). */
   async function result(name) {
     const handle = await page.waitForFunction(

@@ -1,9 +1,11 @@
-// Node-only: the packed package against a server that answers with damaged Graph bodies. Every
+// Node-only: the packed package against a server that answers with damaged Graph bodies, and
+// (second test) damaged webhook deliveries through WebhookReceiver and Inbox. Every
 // operation must resolve or reject with a GraphApiError (never another error, never hang), and the
 // same client must work again right after. Seeded: FUZZ_SEED (default below) and FUZZ_CASES
 // (default 300; `make fuzz` runs 20000). A failure names the seed and case to rerun.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import http from "node:http";
 import { ConversationsClient, GraphApiError } from "graph-conversations";
 
@@ -208,4 +210,128 @@ test(`${CASES} mutated responses: every operation settles with a result or a Gra
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`fuzz: seed ${SEED}, ${CASES} cases in ${seconds} s: ${outcomes.resolved} resolved, ${outcomes.rejected} rejected with a GraphApiError`);
   assert.ok(CASES < 50 || outcomes.rejected > CASES / 4, "the mutations reached the decoders");
+});
+
+// ---- webhook deliveries ------------------------------------------------------------------------
+// The fixtures of tests/webhooks.rs (staged beside this file by scripts/test-js.sh), damaged and
+// then signed, so every body passes the signature and reaches the parser; the events that come
+// out, themselves damaged, go into one long-lived Inbox.
+
+const WEBHOOK_MUTATIONS = [
+  ["truncated", (body, rng) => body.slice(0, rng.int(body.length))],
+  ["inserted token", (body, rng) => {
+    const at = rng.int(body.length + 1);
+    return body.slice(0, at) + rng.pick(TOKENS) + body.slice(at);
+  }],
+  ["span deleted", (body, rng) => {
+    const a = rng.int(body.length), b = a + rng.int(40);
+    return body.slice(0, a) + body.slice(b);
+  }],
+  ["byte flipped", (body, rng) => {
+    const bytes = new TextEncoder().encode(body);
+    bytes[rng.int(bytes.length)] ^= 1 << rng.int(8);
+    return bytes;
+  }],
+  ["wrong type", (body, rng) => JSON.stringify(replaceSomewhere(JSON.parse(body), rng, () => oddValue(rng)))],
+  ["several wrong types", (body, rng) => {
+    let value = JSON.parse(body);
+    for (let i = 0; i < 2 + rng.int(6); i++) value = replaceSomewhere(value, rng, () => oddValue(rng));
+    return JSON.stringify(value);
+  }],
+  ["deep nesting", (body, rng) => {
+    const depth = rng.pick([129, 1000, 100_000]);
+    const deep = "[".repeat(depth) + (rng.int(2) ? "]".repeat(depth) : "");
+    const at = body.indexOf("\"messaging\":") + "\"messaging\":".length;
+    return body.slice(0, at) + deep + body.slice(at);
+  }],
+  ["numbers beyond 2^53", (body, rng) => body.replace(/"(timestamp|time|id)":"?\d+"?/g, (m, key) =>
+    (rng.int(2) ? `"${key}":${rng.pick(["9007199254740993", "18446744073709551616", "-9223372036854775809", "1e400", "-1", "0.5"])}` : m))],
+  ["invalid UTF-16 escape", (body, rng) => body.replace(/"(m_\w+|aWdf_\w+|\d{10,})"/g, (m) =>
+    (rng.int(2) ? `"${rng.pick(["\\ud800", "\\udc00", "\\u0000"])}${m.slice(1)}` : m))],
+  ["invalid UTF-8", (body, rng) => {
+    const bytes = Buffer.from(body);
+    const at = rng.int(bytes.length);
+    return Buffer.concat([bytes.subarray(0, at), Buffer.from([rng.pick([0xc3, 0xff, 0xed, 0xf4, 0x80])]), bytes.subarray(at)]);
+  }],
+  ["duplicate keys", (body) => body.replace(/"mid":"([^"]+)"/g, "\"mid\":\"$1\",\"mid\":\"other\"")],
+  ["kinds swapped", (body, rng) => body.replace(/"(message|reaction|read|delivery|postback|referral|message_edit|optin|pass_thread_control)":/g,
+    () => `"${rng.pick(["message", "reaction", "read", "delivery", "postback", "referral", "message_edit", "optin", "pass_thread_control", "x"])}":`)],
+  ["object swapped", (body, rng) => body.replace(/"object":"\w+"/, `"object":${rng.pick(["\"page\"", "\"instagram\"", "\"user\"", "null", "5", "[]"])}`)],
+  ["random bytes", (_body, rng) => Buffer.from(Array.from({ length: rng.int(300) }, () => rng.int(256)))],
+];
+
+// Damage to the events themselves before they reach the Inbox (what a caller's storage may do).
+const EVENT_MUTATIONS = [
+  (e) => e,
+  (e, rng) => ({ ...e, [rng.pick(["platform", "accountId", "userId", "timestamp", "time", "type", "raw", "standby"])]: oddValue(rng) }),
+  (e, rng) => ({ ...e, raw: replaceSomewhere(structuredClone(e.raw), rng, () => oddValue(rng)) }),
+  (e, rng) => {
+    const copy = { ...e };
+    delete copy[rng.pick(["platform", "accountId", "userId", "timestamp", "raw", "type", "message"])];
+    return copy;
+  },
+  (e, rng) => ({ ...e, accountId: rng.pick(["", "x".repeat(10_000), "a:b", "\ud800"]), userId: rng.pick(["", ":", "1"]) }),
+  (e, rng) => ({ ...e, timestamp: rng.pick([NaN, Infinity, -1, 2 ** 63, 1.5, "1767225600123"]) }),
+];
+
+test(`${CASES} mutated webhook bodies: receive and Inbox.applyEvents fail only with a GraphApiError, and stay usable`, async () => {
+  const { Inbox, WebhookReceiver, clientDefaults } = await import("graph-conversations");
+  const { fixtures } = await import("./webhook-fixtures.mjs");
+  const names = Object.keys(fixtures);
+  assert.ok(names.length >= 8, `the fixtures are staged: ${names}`);
+  const secret = "fuzz-app-secret";
+  const receiver = new WebhookReceiver({ appSecret: secret, maxBodyBytes: 4 << 20 });
+  const sign = (body) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+  const good = fixtures.messenger_messages;
+  const inbox = new Inbox();
+  const outcomes = { parsed: 0, refused: 0, applied: 0, applyRefused: 0, events: 0 };
+  const foreign = [];
+  const started = Date.now();
+  for (let i = 0; i < CASES; i++) {
+    const rng = prng(SEED * 7_000_003 + i);
+    const name = names[i % names.length];
+    const [mutation, mutate] = rng.pick(WEBHOOK_MUTATIONS);
+    const where = `FUZZ_SEED=${SEED} case ${i} (${name}, ${mutation}); rerun with FUZZ_SEED=${SEED} FUZZ_CASES=${i + 1}`;
+    let body;
+    try {
+      body = mutate(fixtures[name], rng);
+    } catch {
+      body = fixtures[name]; // a mutation that needs valid JSON, on a body that is not
+    }
+    let events = [];
+    try {
+      events = await receiver.receive(body, sign(body));
+      assert.ok(Array.isArray(events), `${where}: receive resolves to an array`);
+      outcomes.parsed++;
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) foreign.push(`${where}: receive: ${error?.stack ?? error}`);
+      else assert.equal(error.kind, "invalid_payload", `${where}: kind of ${error.message}`);
+      outcomes.refused++;
+    }
+    outcomes.events += events.length;
+    const damaged = events.map((e) => rng.pick(EVENT_MUTATIONS)(e, rng));
+    try {
+      inbox.applyEvents(damaged);
+      inbox.threads();
+      outcomes.applied++;
+    } catch (error) {
+      if (!(error instanceof GraphApiError)) foreign.push(`${where}: applyEvents: ${error?.stack ?? error}`);
+      outcomes.applyRefused++;
+    }
+    // The same receiver, the same inbox and the wasm instance still work with a good delivery.
+    try {
+      const fine = await receiver.receive(good, sign(good));
+      assert.equal(fine.length, 9, `${where}: the good delivery after it`);
+      inbox.applyEvents(fine);
+      assert.ok(inbox.threads().length > 0, `${where}: the inbox lists threads after it`);
+    } catch (error) {
+      assert.fail(`${where}: unusable after the case: ${error?.stack ?? error}`);
+    }
+  }
+  // The wasm did not trap: the client side of the same instance answers too.
+  assert.equal(typeof (await clientDefaults()).apiVersion, "string", "clientDefaults after the fuzz");
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`webhook fuzz: seed ${SEED}, ${CASES} cases in ${seconds} s: ${JSON.stringify(outcomes)}, ${foreign.length} failures that are not a GraphApiError`);
+  assert.deepEqual(foreign, [], "every failure is a GraphApiError");
+  assert.ok(CASES < 50 || (outcomes.refused > CASES / 10 && outcomes.parsed > CASES / 10 && outcomes.events > CASES), "the mutations reached both the parser's refusals and the inbox");
 });

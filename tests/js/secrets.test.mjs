@@ -1,12 +1,13 @@
-// Node-only: nothing the package keeps or returns shows the access token or the app secret
-// proof — not JSON.stringify, not util.inspect (what console.log prints), not errors — and the
+// Node-only: nothing the package keeps or returns shows the access token, the app secret proof or
+// a webhook receiver's secrets — not JSON.stringify, not util.inspect (what console.log prints), not errors — and the
 // JS class forwards exactly the operations the wasm class declares in the generated types.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { inspect } from "node:util";
-import { ConversationsClient, GraphApiError, computeAppSecretProof } from "graph-conversations";
+import { ConversationsClient, GraphApiError, WebhookReceiver, computeAppSecretProof } from "graph-conversations";
 import { startSim } from "./launch.mjs";
 
 const TOKEN = "sim-page-token";
@@ -49,6 +50,26 @@ test("no token or proof in what the client, its lists, progress and errors show"
   assert.ok(err instanceof GraphApiError, String(err));
   assertHidden(err, [`${TOKEN}-wrong`, ...secrets], "an error");
   assertHidden(refused, [`${TOKEN}-wrong`], "a refused client");
+});
+
+test("no app secret or verify token in what a WebhookReceiver, its results and errors show", async () => {
+  const secrets = ["whsec-app-0815", "whsec-instagram-4711", "verify-token-1234"];
+  const receiver = new WebhookReceiver({ appSecret: secrets[0], additionalSecrets: [secrets[1]], verifyToken: secrets[2] });
+  assertHidden(receiver, secrets, "a new receiver");
+  // The check itself is sound: the same inspection shows a secret kept on a plain object.
+  assert.throws(() => assertHidden({ kept: secrets[0] }, secrets, "a plain object"), /shows a secret/);
+  const body = '{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"2"},"recipient":{"id":"1"},"timestamp":1,"message":{"mid":"m","text":"x"}}]}]}';
+  const signature = `sha256=${createHmac("sha256", secrets[1]).update(body).digest("hex")}`;
+  const events = await receiver.receive(body, signature);
+  assert.equal(events.length, 1);
+  assertHidden(events, secrets, "received events");
+  const refused = await receiver.receive(body, "sha256=00").catch((e) => e);
+  assert.ok(refused instanceof GraphApiError && refused.kind === "invalid_signature", String(refused));
+  assertHidden(refused, secrets, "a signature error");
+  const forbidden = await receiver.handle(new Request("https://x/?hub.mode=subscribe&hub.verify_token=no&hub.challenge=1"), () => {});
+  assert.equal(forbidden.status, 403);
+  assertHidden(await forbidden.text(), secrets, "a refused handshake");
+  assertHidden(receiver, secrets, "a used receiver");
 });
 
 test("the JS class forwards every method of the generated ConversationsClient, and no other", () => {

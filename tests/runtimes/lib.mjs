@@ -29,3 +29,41 @@ export function run(cmd, args, { env = {}, cwd = app, timeoutMs = 60_000 } = {})
 
 /** Number of threads the simulator lists in one inbox. */
 export const listedThreads = (accountId, platform) => listed(sim, accountId, platform);
+
+/**
+ * Starts a server command and resolves once its stdout or stderr matches `ready` (a RegExp):
+ * { match, stdout(), stderr(), stop() }. Rejects if it exits or stays silent for `timeoutMs`.
+ */
+export function serve(cmd, args, { env = {}, ready, timeoutMs = 60_000 } = {}) {
+  const child = spawn(cmd, args, { cwd: app, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { stdout: "", stderr: "" };
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("close", resolve);
+    child.kill("SIGTERM");
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`${cmd} did not get ready in ${timeoutMs} ms:\n${out.stdout}${out.stderr}`)); }, timeoutMs);
+    const check = () => {
+      const match = ready.exec(out.stdout) ?? ready.exec(out.stderr);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ match, stdout: () => out.stdout, stderr: () => out.stderr, stop });
+    };
+    child.stdout.on("data", (d) => { out.stdout += d; check(); });
+    child.stderr.on("data", (d) => { out.stderr += d; check(); });
+    child.on("error", reject);
+    child.on("close", (code) => { clearTimeout(timer); reject(new Error(`${cmd} exited (${code}) before it was ready:\n${out.stdout}${out.stderr}`)); });
+  });
+}
+
+/** Polls `read()` until `until(value)` holds; resolves to that value, or rejects after `ms`. */
+export async function eventually(read, until, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (until(value)) return value;
+    if (Date.now() > end) throw new Error(`not within ${ms} ms; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,17 +2,24 @@
 // with the conditions ["workerd", "worker", "browser"] and the .wasm kept as its own module that
 // workerd hands over as a compiled WebAssembly.Module.
 // 1. The README's Worker (snippets/worker.js);
-// 2. the shared client suite (tests/js/client.suite.mjs) inside a Worker, one test per case.
-// Both run behind workerd/guard.js, which refuses to compile wasm from bytes, as production does.
+// 2. the README's webhook Worker (snippets/webhook-worker.js), storing into a KV namespace;
+// 3. the shared client and webhook suites (tests/js/client.suite.mjs, webhooks.suite.mjs) inside a
+//    Worker, one test per case.
+// 1 and 3 run behind workerd/guard.js, which refuses to compile wasm from bytes, as production does.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { importTool, listedThreads, sim, PAGE, app } from "./lib.mjs";
-import { cases } from "./client.suite.mjs";
+import { fixtures } from "./webhook-fixtures.mjs";
+import { sign } from "./webhooks.suite.mjs";
+import { cases as clientCases } from "./client.suite.mjs";
+import { cases as webhookCases } from "./webhooks.suite.mjs";
 
+const cases = { ...clientCases, ...webhookCases };
 const out = join(app, ".workerd-build");
 const suiteOut = join(app, ".workerd-suite-build");
+const webhookOut = join(app, ".workerd-webhook-build");
 const modulesRules = [
   { type: "ESModule", include: ["**/*.js"] },
   { type: "CompiledWasm", include: ["**/*.wasm"] },
@@ -126,7 +133,42 @@ test("a Graph error reaches the Worker as a GraphApiError with its kind", async 
   assert.ok(!body.message.includes("revoked-token"), "the token is not in the message");
 });
 
-describe("the shared client suite in workerd", () => {
+describe("the README's webhook Worker", () => {
+  let hooks;
+  const secret = "worker-app-secret";
+  before(async () => {
+    await bundle(join(app, "snippets/webhook-worker.js"), webhookOut);
+    hooks = new Miniflare({ ...options(join(webhookOut, "webhook-worker.js"), { APP_SECRET: secret, VERIFY_TOKEN: "worker-verify" }), kvNamespaces: ["EVENTS"] });
+    await hooks.ready;
+  });
+  after(() => hooks?.dispose());
+  const stored = async () => (await (await hooks.getKVNamespace("EVENTS")).list()).keys.map((k) => k.name);
+
+  test("answers the subscription handshake", async () => {
+    const ok = await hooks.dispatchFetch("http://hooks.local/?hub.mode=subscribe&hub.verify_token=worker-verify&hub.challenge=424242");
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), "424242");
+    const refused = await hooks.dispatchFetch("http://hooks.local/?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1");
+    assert.equal(refused.status, 403);
+  });
+
+  test("stores every event of a signed delivery before answering 200; refuses a bad signature", async () => {
+    const body = fixtures.messenger_messages;
+    const forged = await hooks.dispatchFetch("http://hooks.local/", { method: "POST", body, headers: { "x-hub-signature-256": await sign("other", body) } });
+    assert.equal(forged.status, 401);
+    assert.deepEqual(await stored(), [], "nothing stored from a forged delivery");
+    const res = await hooks.dispatchFetch("http://hooks.local/", { method: "POST", body, headers: { "x-hub-signature-256": await sign(secret, body) } });
+    assert.equal(res.status, 200, await res.clone().text());
+    const keys = await stored();
+    assert.equal(keys.length, 9, `one key per event: ${keys}`);
+    assert.ok(keys.every((k) => k.startsWith("messenger:104335678901234567:7234567890123456789:")), keys.join("\n"));
+    const event = await (await hooks.getKVNamespace("EVENTS")).get("messenger:104335678901234567:7234567890123456789:1767225600123:message", "json");
+    assert.equal(event.message.id, "m_text");
+    assert.equal(event.message.message, "hello, world!");
+  });
+});
+
+describe("the shared client and webhook suites in workerd", () => {
   before(async () => {
     await bundle(join(app, "workerd/suite.js"), suiteOut);
     suite = new Miniflare(options(join(suiteOut, "suite.js")));

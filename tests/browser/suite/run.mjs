@@ -1,8 +1,11 @@
-// Runs every case of the shared client suite against the simulator that serves this page, and
+// Runs every case of the shared client and webhook suites against the simulator that serves this page, and
 // reports each result in window.__results ({ name, ok, ms, error }) for the Node runner.
 import * as api from "graph-conversations";
 import { simClient } from "./sim.mjs";
-import { cases } from "./client.suite.mjs";
+import { cases as clientCases } from "./client.suite.mjs";
+import { cases as webhookCases } from "./webhooks.suite.mjs";
+
+const cases = { ...clientCases, ...webhookCases };
 
 const CASE_TIMEOUT_MS = 30_000;
 const sim = simClient(location.origin);

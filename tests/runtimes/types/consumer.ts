@@ -162,6 +162,9 @@ export function describe(error: unknown): string {
     case "invalid_response":
     case "graph":
       return base;
+    case "invalid_signature":
+    case "invalid_payload":
+      return `${base}: a webhook delivery refused`;
     default: {
       // Every kind the README lists (GraphApiError) is handled above; a new kind must be added here.
       const unhandled: never = error.kind;

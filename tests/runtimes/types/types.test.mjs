@@ -2,6 +2,8 @@
 // - consumer.ts (every public operation, realistic code, @ts-expect-error negatives) compiles with
 //   tsc --strict against the package's exports: moduleResolution bundler and node16 with the DOM
 //   lib, and node16 without the DOM lib (types: ["node"], @types/node from the script's cache);
+// - consumer-webhooks.ts (WebhookReceiver, WebhookEvent narrowed by `type`, Inbox, InboxThread)
+//   with it, under the same three;
 // - consumer-sync.ts (syncInbox) likewise: the .d.ts must declare syncInbox;
 // - no `any` in any public .d.ts, token by token (comments and strings ignored);
 // - each entry's runtime exports are exactly the values the .d.ts declares.
@@ -21,9 +23,9 @@ async function compile(config, extra = []) {
   assert.equal(r.code, 0, `tsc -p ${config} ${extra.join(" ")}:\n${r.stdout}${r.stderr}`);
 }
 
-test("consumer.ts: strict, moduleResolution bundler, lib es2022 + dom", () => compile("tsconfig.bundler.json"));
-test("consumer.ts: strict, moduleResolution node16, lib es2022 + dom", () => compile("tsconfig.node16.json"));
-test("consumer.ts: strict, node16, no DOM lib (types: node)", () =>
+test("consumer.ts + consumer-webhooks.ts: strict, moduleResolution bundler, lib es2022 + dom", () => compile("tsconfig.bundler.json"));
+test("consumer.ts + consumer-webhooks.ts: strict, moduleResolution node16, lib es2022 + dom", () => compile("tsconfig.node16.json"));
+test("consumer.ts + consumer-webhooks.ts: strict, node16, no DOM lib (types: node)", () =>
   compile("tsconfig.nodom.json", ["--typeRoots", join(process.env.GC_TYPES_NODE ?? "", "@types")]));
 
 test("consumer-sync.ts: syncInbox, strict, bundler", async () => {

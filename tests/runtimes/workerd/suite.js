@@ -1,10 +1,13 @@
-// The shared client suite (tests/js/client.suite.mjs) as a Worker, behind the same guard as the
+// The shared client and webhook suites (tests/js/client.suite.mjs, webhooks.suite.mjs) as a Worker, behind the same guard as the
 // README's Worker: `GET /` lists the cases, `GET /?case=NAME` runs one against the simulator at
 // env.GRAPH_BASE_URL and answers { ok, error }. Bundled and run by workerd.test.mjs.
 import "./guard.js";
 import * as api from "graph-conversations";
-import { cases } from "../client.suite.mjs";
+import { cases as clientCases } from "../client.suite.mjs";
+import { cases as webhookCases } from "../webhooks.suite.mjs";
 import { simClient } from "../sim.mjs";
+
+const cases = { ...clientCases, ...webhookCases };
 
 export default {
   async fetch(request, env) {
