@@ -131,38 +131,57 @@ impl ThreadRecord {
 
     /// Applies `change`; `true` when the record changed and should be written back.
     pub fn apply(&mut self, change: &ThreadChange) -> bool {
-        let before = self.clone();
         match change {
             ThreadChange::Synced {
                 conversation_id,
                 updated_ms,
                 participants,
             } => {
-                self.conversation_id = Some(conversation_id.clone());
-                self.updated_ms = self.updated_ms.max(*updated_ms);
-                if participants.is_some() {
-                    self.participants = participants.clone();
-                }
+                let linked = set_if_changed(&mut self.conversation_id, Some(conversation_id));
+                let newer = raise(&mut self.updated_ms, *updated_ms);
+                let listed = participants.is_some()
+                    && set_if_changed(&mut self.participants, participants.as_ref());
+                linked | newer | listed
             }
             ThreadChange::Linked { conversation_id } => {
-                self.conversation_id
-                    .get_or_insert_with(|| conversation_id.clone());
+                self.conversation_id.is_none()
+                    && set_if_changed(&mut self.conversation_id, Some(conversation_id))
             }
-            ThreadChange::Activity(at) => self.updated_ms = self.updated_ms.max(*at),
+            ThreadChange::Activity(at) => raise(&mut self.updated_ms, *at),
             ThreadChange::Read { watermark, mid, at } => {
-                if let Some(w) = watermark {
-                    self.read_watermark = Some(self.read_watermark.map_or(*w, |old| old.max(*w)));
+                let mut changed = false;
+                if let Some(w) = *watermark {
+                    changed |= self.read_watermark.is_none_or(|old| w > old);
+                    self.read_watermark = Some(self.read_watermark.map_or(w, |old| old.max(w)));
                 }
                 if let Some(mid) = mid {
                     let newer = self.read_mid.as_ref().is_none_or(|(_, old)| *at >= *old);
-                    if newer {
-                        self.read_mid = Some((mid.clone(), *at));
+                    let read = Some((mid.clone(), *at));
+                    if newer && self.read_mid != read {
+                        self.read_mid = read;
+                        changed = true;
                     }
                 }
+                changed
             }
         }
-        *self != before
     }
+}
+
+/// Sets `slot` to `value` (cloned) when they differ; `true` when it did.
+fn set_if_changed<T: Clone + PartialEq>(slot: &mut Option<T>, value: Option<&T>) -> bool {
+    if slot.as_ref() == value {
+        return false;
+    }
+    *slot = value.cloned();
+    true
+}
+
+/// Raises `slot` to `value` when larger; `true` when it did.
+fn raise(slot: &mut i64, value: i64) -> bool {
+    let raised = value > *slot;
+    *slot = (*slot).max(value);
+    raised
 }
 
 /// Where a copy of a message came from.
@@ -264,7 +283,6 @@ impl MessageRecord {
         if self.deleted {
             return false;
         }
-        let before = self.clone();
         match change {
             MessageChange::Seen {
                 message,
@@ -272,46 +290,58 @@ impl MessageRecord {
                 source,
             } => self.seen(message, *time_ms, *source),
             MessageChange::Edited { num_edit, text } => {
-                if self.edit.as_ref().is_none_or(|(n, _)| num_edit > n) {
+                let newer = self.edit.as_ref().is_none_or(|(n, _)| num_edit > n);
+                if newer {
                     self.edit = Some((*num_edit, text.clone()));
                 }
+                newer
             }
             MessageChange::Reacted(reaction) => {
-                match self
-                    .reactions
-                    .iter_mut()
-                    .find(|r| r.user_id == reaction.user_id)
-                {
-                    Some(old) if old.timestamp > reaction.timestamp => {}
-                    Some(old) => *old = reaction.clone(),
-                    None => self.reactions.push(reaction.clone()),
+                let by = &reaction.user_id;
+                match self.reactions.iter_mut().find(|r| r.user_id == *by) {
+                    Some(old) if old.timestamp > reaction.timestamp || old == reaction => false,
+                    Some(old) => {
+                        *old = reaction.clone();
+                        true
+                    }
+                    None => {
+                        self.reactions.push(reaction.clone());
+                        true
+                    }
                 }
             }
             MessageChange::Removed => {
-                // The tombstone keeps only what identifies it.
+                // The tombstone keeps only what identifies and orders it.
                 *self = Self {
                     deleted: true,
+                    time_ms: self.time_ms,
                     ..Self::new(&self.id, &self.thread)
                 };
-                self.time_ms = before.time_ms;
+                true
             }
         }
-        *self != before
     }
 
-    fn seen(&mut self, copy: &Value, time_ms: i64, source: Source) {
+    fn seen(&mut self, copy: &Value, time_ms: i64, source: Source) -> bool {
+        let mut changed = false;
         // The order key: a webhook's milliseconds beat Graph's whole seconds.
-        if self.time_ms == 0 || (source == Source::Webhook && !self.precise) {
+        let precise = source == Source::Webhook;
+        if self.time_ms == 0 || (precise && !self.precise) {
+            changed |= self.time_ms != time_ms || self.precise != precise;
             self.time_ms = time_ms;
-            self.precise = source == Source::Webhook;
+            self.precise = precise;
         }
         let graph_wins = source == Source::Graph;
+        changed |= graph_wins && !self.from_graph;
         self.from_graph |= graph_wins;
-        self.message = Some(match self.message.take() {
+        let merged = match &self.message {
             None => copy.clone(),
-            Some(old) if graph_wins => merge_fields(&old, copy),
-            Some(old) => merge_fields(copy, &old),
-        });
+            Some(old) if graph_wins => merge_fields(old, copy),
+            Some(old) => merge_fields(copy, old),
+        };
+        changed |= self.message.as_ref() != Some(&merged);
+        self.message = Some(merged);
+        changed
     }
 
     /// The message as a reader sees it (Graph JSON): `None` when unsent or not yet arrived; the
