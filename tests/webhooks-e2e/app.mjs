@@ -7,7 +7,8 @@
 //   POST /sync           { platform, accountId, pageId, token, since? }: one syncInbox, every
 //                        item applied; answers { conversations } when it is done
 //   POST /down, /up      /webhooks answers 503 (as if the service were down) or normally
-//   GET  /stats          { posts, events, distinct, appliedAt: { mid: ms } }
+//   GET  /stats          { posts, events, distinct, appliedAt: { mid: ms },
+//                          reactions: { mid: the newest reaction event received for it } }
 // The whole state lives in this closure, so it survives /down and /up.
 
 export async function createApp(api, { simUrl, appSecret, verifyToken }) {
@@ -15,7 +16,7 @@ export async function createApp(api, { simUrl, appSecret, verifyToken }) {
   const inbox = new api.Inbox();
   const receiver = new api.WebhookReceiver({ appSecret, verifyToken });
   const distinct = new Set();
-  const stats = { posts: 0, events: 0, appliedAt: {} };
+  const stats = { posts: 0, events: 0, appliedAt: {}, reactions: {} };
   let down = false;
 
   const json = (value, status = 200) =>
@@ -29,6 +30,9 @@ export async function createApp(api, { simUrl, appSecret, verifyToken }) {
     for (const e of events) {
       distinct.add(JSON.stringify([e.platform, e.accountId, e.raw]));
       if ((e.type === "message" || e.type === "echo") && e.message?.id) stats.appliedAt[e.message.id] ??= now;
+      if (e.type === "reaction" && !(stats.reactions[e.mid]?.timestamp > e.timestamp)) {
+        stats.reactions[e.mid] = { timestamp: e.timestamp, action: e.action, emoji: e.emoji ?? e.reaction ?? null };
+      }
     }
   };
 
