@@ -786,6 +786,47 @@ fn a_message_no_longer_listed_is_removed_but_a_newer_webhook_one_is_kept() {
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_1"]);
 }
 
+// Regression (found by the webhooks end-to-end test): Graph leaves `reactions` out when a message
+// has none, and the merge kept the reactions of an earlier Graph copy, so a reaction removed
+// while webhooks were lost stayed shown after the next sync read the message again.
+#[test]
+fn a_later_detailed_graph_copy_without_reactions_clears_them() {
+    let page = "104335678901234567";
+    let psid = "7234567890123456789";
+    let account = InboxAccount {
+        platform: Platform::Messenger,
+        account_id: page.into(),
+    };
+    let listing = |message: Value| {
+        let conversation = json!({
+            "id": "t_1", "updated_time": graph_time(START_MS),
+            "participants": {"data": [{"id": psid}, {"id": page}]},
+        });
+        let conversation: Conversation = serde_json::from_value(conversation).unwrap();
+        let messages: Vec<Message> = serde_json::from_value(json!([message])).unwrap();
+        (conversation, messages)
+    };
+    let reactions = |inbox: &Inbox| inbox.threads()[0].messages[0].reactions.clone();
+    let time = graph_time(START_MS);
+    let mut inbox = Inbox::new();
+    let (c, reacted) = listing(json!({"id": "m_1", "created_time": time, "message": "hi",
+        "reactions": {"data": [{"reaction": "😠", "users": [{"id": psid}]}]}}));
+    inbox.apply_sync(&c, &reacted, &account).unwrap();
+    assert!(reactions(&inbox).is_some());
+    // Only id and created_time (older than the newest 20): says nothing about reactions.
+    let (c, bare) = listing(json!({"id": "m_1", "created_time": time}));
+    inbox.apply_sync(&c, &bare, &account).unwrap();
+    assert!(reactions(&inbox).is_some());
+    // Detailed, without `reactions`: there are none now.
+    let (c, none) = listing(json!({"id": "m_1", "created_time": time, "message": "hi"}));
+    inbox.apply_sync(&c, &none, &account).unwrap();
+    assert_eq!(reactions(&inbox), None);
+    assert_eq!(
+        inbox.threads()[0].messages[0].message.as_deref(),
+        Some("hi")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The record-level API over a store that keeps records as JSON, as a database would.
 
