@@ -8,17 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 app=$root/target/webhooks-e2e/app
-tarball=$(ls "$root"/target/pack/graph-conversations-*.tgz 2>/dev/null | head -1 || true)
-[ -n "$tarball" ] || die "no target/pack/graph-conversations-*.tgz: run scripts/consumer.sh (make consumer) first"
 [ -x "$sim_bin" ] || die "$sim_bin is missing: run make sim"
-rm -rf "$app" && mkdir -p "$app"
-# A private copy, so a concurrent `make consumer` (which deletes target/pack) cannot pull it away.
-cp "$tarball" "$app/graph-conversations.tgz"
-cat > "$app/package.json" <<'JSON'
-{ "name": "webhooks-e2e", "private": true, "type": "module",
-  "dependencies": { "graph-conversations": "file:graph-conversations.tgz" } }
-JSON
-(cd "$app" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+install_packed_app "$app" webhooks-e2e
 cp -r tests/webhooks-e2e/. "$app/"
 mkdir -p "$app/workerd"
 cp tests/runtimes/workerd/bundle.mjs tests/runtimes/workerd/guard.js "$app/workerd/"
