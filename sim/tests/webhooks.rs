@@ -735,17 +735,22 @@ async fn live_traffic_is_deterministic_by_seed() {
 #[tokio::test]
 async fn traffic_makes_no_change_once_stopped() {
     let (sim, _rx) = subscribed(config()).await;
-    for _ in 0..5 {
+    for _ in 0..3 {
+        // 20 changes/s: between two changes the traffic task waits 50 ms.
         let r = sim
-            .post("/__sim/webhooks/traffic", json!({"rate": 500, "seed": 3}))
+            .post("/__sim/webhooks/traffic", json!({"rate": 20, "seed": 3}))
             .await;
         assert_eq!(r.status, 200, "{}", r.text);
-        tokio::time::sleep(Duration::from_millis(30)).await;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while sim.control("/__sim/webhooks").await["traffic"]["steps"] == 0 {
+            assert!(Instant::now() < deadline, "no traffic");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let r = sim.post("/__sim/config", json!({"live_traffic": 0})).await;
         assert_eq!(r.status, 200, "{}", r.text);
         let stopped = sim.control("/__sim/webhooks").await["traffic"]["steps"].clone();
         let truth = sim.control("/__sim/truth?platform=messenger").await;
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let later = sim.control("/__sim/webhooks").await;
         assert_eq!(
             later["traffic"]["steps"], stopped,
