@@ -42,8 +42,10 @@ const FINAL_STEPS = 40; // traffic changes after resubscribing
 // failing; every other difference fails. E2E_STRICT=1 makes them fail too.
 const KNOWN_RULES_ALLOWED = process.env.E2E_STRICT !== "1";
 
+// The simulator's data and the traffic sequences (E2E_SEED=n to vary them).
+const SEED = Number(process.env.E2E_SEED || 11);
 const SIM_ARGS = [
-  "--rate", "0", "--seed", process.env.E2E_SEED ?? "11",
+  "--rate", "0", "--seed", String(SEED),
   "--messenger-threads", "14", "--instagram-threads", "10", "--messages", "1..40",
   "--webhook-secret", APP_SECRET, "--verify-token", VERIFY_TOKEN,
   "--webhook-batch-ms", "20", "--webhook-retry-base-ms", "50", "--webhook-retry-max-ms", "200",
@@ -238,7 +240,7 @@ for (const [name, start] of Object.entries(RUNTIMES)) {
       // 1. Subscribe through the receiver's handshake; live traffic; the full sync, concurrently.
       const subscribed = await subscribe(sim, receiver);
       assert.equal(subscribed.enabled, true, `subscribed: ${JSON.stringify(subscribed)}`);
-      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: Number(process.env.E2E_SEED ?? 5) });
+      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: SEED });
       const posted = new Map(); // mid -> ms just before the control-API call
       const probed = await Promise.all(ACCOUNTS.map(async (a) => (await truth(sim, a)).threads.at(-1).id));
       const latencyPosts = async () => {
@@ -292,7 +294,7 @@ for (const [name, start] of Object.entries(RUNTIMES)) {
       // FINAL_STEPS more changes (graph-sim counts a step once its change is made, and stops).
       await call(receiver.url, "/up", {});
       assert.equal((await subscribe(sim, receiver)).enabled, true, "resubscribed");
-      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: 6, steps: FINAL_STEPS });
+      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: SEED + 1, steps: FINAL_STEPS });
       await syncAll(receiver, since);
       await waitFor("the last traffic change", async () => (await hookStatus(sim)).traffic.steps === FINAL_STEPS);
       // Messenger sends no webhook for an unsend, so an unsend after that sync is known only to
