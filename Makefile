@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR := $(call lib_env,CARGO_TERM_COLOR)
 
 WASM_OUT := target/wasm-web
 
-.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-demo fuzz bench demo clean
+.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-e2e test-demo fuzz bench demo clean
 
 setup:
 	@scripts/setup.sh
@@ -50,11 +50,14 @@ test-browser: consumer sim
 test-runtimes: consumer sim
 	scripts/test-runtimes.sh
 
+test-e2e: consumer sim
+	scripts/test-webhooks-e2e.sh
+
 test-demo: pkg sim
 	scripts/test-demo.sh
 
 ## test: everything CI checks, tier by tier (tests/README.md)
-test: lint test-host test-wasm test-js test-browser test-runtimes test-demo
+test: lint test-host test-wasm test-js test-browser test-runtimes test-e2e test-demo
 
 ## fuzz: the core's properties and the package's mutation fuzz, long (not part of make test,
 ## which runs both briefly); PROPTEST_CASES and FUZZ_CASES override the counts

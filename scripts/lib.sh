@@ -64,6 +64,20 @@ run_group() {
   return "$status"
 }
 
+# install_packed_app DIR NAME: a fresh throwaway project in DIR (named NAME) with the packed
+# tarball (target/pack, made by scripts/consumer.sh) installed by name, as users get it. The
+# tarball is copied into DIR first, so a concurrent `make consumer` (which deletes target/pack)
+# cannot pull it away. Dies without a tarball.
+install_packed_app() {
+  local dir=$1 name=$2 tarball
+  tarball=$(ls "$root"/target/pack/graph-conversations-*.tgz 2>/dev/null | head -1 || true)
+  [ -n "$tarball" ] || die "no target/pack/graph-conversations-*.tgz: run scripts/consumer.sh (make consumer) first"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$tarball" "$dir/graph-conversations.tgz"
+  printf '{ "name": "%s", "private": true, "type": "module",\n  "dependencies": { "graph-conversations": "file:graph-conversations.tgz" } }\n' "$name" >"$dir/package.json"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 lib_cleanup() {
   [ -z "$group_pid" ] || kill -- -"$group_pid" 2>/dev/null || true
   stop_sim

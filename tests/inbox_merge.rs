@@ -737,27 +737,37 @@ fn the_merged_inbox_equals_the_ground_truth() {
 // ---------------------------------------------------------------------------------------------
 // Messenger removals: no webhook, only a later listing without the message.
 
-#[test]
-fn a_message_no_longer_listed_is_removed_but_a_newer_webhook_one_is_kept() {
-    let page = "104335678901234567";
-    let psid = "7234567890123456789";
+const ONE_PAGE: &str = "104335678901234567";
+const ONE_PSID: &str = "7234567890123456789";
+
+/// A listing of the one Messenger thread of ONE_PAGE with ONE_PSID, and that inbox's account.
+fn one_thread(updated_ms: i64, messages: Value) -> (Conversation, Vec<Message>, InboxAccount) {
+    let conversation = json!({
+        "id": "t_1", "updated_time": graph_time(updated_ms),
+        "participants": {"data": [{"id": ONE_PSID}, {"id": ONE_PAGE}]},
+    });
     let account = InboxAccount {
         platform: Platform::Messenger,
-        account_id: page.into(),
+        account_id: ONE_PAGE.into(),
     };
+    let conversation: Conversation = serde_json::from_value(conversation).unwrap();
+    (
+        conversation,
+        serde_json::from_value(messages).unwrap(),
+        account,
+    )
+}
+
+#[test]
+fn a_message_no_longer_listed_is_removed_but_a_newer_webhook_one_is_kept() {
+    let (page, psid) = (ONE_PAGE, ONE_PSID);
     let at = |s: i64| START_MS + s * 1000;
     let listing = |ids: &[(&str, i64)]| {
-        let conversation = json!({
-            "id": "t_1", "updated_time": graph_time(at(30)),
-            "participants": {"data": [{"id": psid}, {"id": page}]},
-        });
         let messages: Vec<Value> = ids
             .iter()
             .map(|(id, s)| json!({"id": id, "created_time": graph_time(at(*s)), "message": id}))
             .collect();
-        let conversation: Conversation = serde_json::from_value(conversation).unwrap();
-        let messages: Vec<Message> = serde_json::from_value(Value::Array(messages)).unwrap();
-        (conversation, messages)
+        one_thread(at(30), Value::Array(messages))
     };
     let newer = format!(
         r#"{{"object":"page","entry":[{{"id":"{page}","time":1,"messaging":[{{"sender":{{"id":"{psid}"}},"recipient":{{"id":"{page}"}},"timestamp":{},"message":{{"mid":"m_4","text":"after the snapshot"}}}}]}}]}}"#,
@@ -772,18 +782,45 @@ fn a_message_no_longer_listed_is_removed_but_a_newer_webhook_one_is_kept() {
     };
 
     let mut inbox = Inbox::new();
-    let (c, first) = listing(&[("m_3", 30), ("m_2", 20), ("m_1", 10)]);
+    let (c, first, account) = listing(&[("m_3", 30), ("m_2", 20), ("m_1", 10)]);
     inbox.apply_sync(&c, &first, &account).unwrap();
     inbox.apply_events(&parse_webhook(newer.as_bytes()).unwrap());
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_2", "m_1"]);
     // The later listing (taken before m_4 reached Graph) has no m_2: removed; m_4 is newer than
     // anything listed, so it arrived after the listing and stays.
-    let (c, second) = listing(&[("m_3", 30), ("m_1", 10)]);
+    let (c, second, _) = listing(&[("m_3", 30), ("m_1", 10)]);
     inbox.apply_sync(&c, &second, &account).unwrap();
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_1"]);
     // A stale listing applied late does not bring m_2 back.
     inbox.apply_sync(&c, &first, &account).unwrap();
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_1"]);
+}
+
+// Regression (found by the webhooks end-to-end test): Graph leaves `reactions` out when a message
+// has none, and the merge kept the reactions of an earlier Graph copy, so a reaction removed
+// while webhooks were lost stayed shown after the next sync read the message again.
+#[test]
+fn a_later_detailed_graph_copy_without_reactions_clears_them() {
+    let listing = |message: Value| one_thread(START_MS, json!([message]));
+    let reactions = |inbox: &Inbox| inbox.threads()[0].messages[0].reactions.clone();
+    let time = graph_time(START_MS);
+    let mut inbox = Inbox::new();
+    let (c, reacted, account) = listing(json!({"id": "m_1", "created_time": time, "message": "hi",
+        "reactions": {"data": [{"reaction": "😠", "users": [{"id": ONE_PSID}]}]}}));
+    inbox.apply_sync(&c, &reacted, &account).unwrap();
+    assert!(reactions(&inbox).is_some());
+    // Only id and created_time (older than the newest 20): says nothing about reactions.
+    let (c, bare, _) = listing(json!({"id": "m_1", "created_time": time}));
+    inbox.apply_sync(&c, &bare, &account).unwrap();
+    assert!(reactions(&inbox).is_some());
+    // Detailed, without `reactions`: there are none now.
+    let (c, none, _) = listing(json!({"id": "m_1", "created_time": time, "message": "hi"}));
+    inbox.apply_sync(&c, &none, &account).unwrap();
+    assert_eq!(reactions(&inbox), None);
+    assert_eq!(
+        inbox.threads()[0].messages[0].message.as_deref(),
+        Some("hi")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -729,6 +729,37 @@ async fn live_traffic_is_deterministic_by_seed() {
     assert_ne!(a, c);
 }
 
+// Regression: the traffic task slept between reading the rate and making a change, so one more
+// change came after `live_traffic: 0` was answered; and a step was counted before its change
+// was made. A test that stops traffic and then syncs must see no change after the stop.
+#[tokio::test]
+async fn traffic_makes_no_change_once_stopped() {
+    let (sim, _rx) = subscribed(config()).await;
+    for _ in 0..3 {
+        // 20 changes/s: between two changes the traffic task waits 50 ms.
+        let r = sim
+            .post("/__sim/webhooks/traffic", json!({"rate": 20, "seed": 3}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while sim.control("/__sim/webhooks").await["traffic"]["steps"] == 0 {
+            assert!(Instant::now() < deadline, "no traffic");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let r = sim.post("/__sim/config", json!({"live_traffic": 0})).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let stopped = sim.control("/__sim/webhooks").await["traffic"]["steps"].clone();
+        let truth = sim.control("/__sim/truth?platform=messenger").await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let later = sim.control("/__sim/webhooks").await;
+        assert_eq!(
+            later["traffic"]["steps"], stopped,
+            "a change after the stop"
+        );
+        assert_eq!(sim.control("/__sim/truth?platform=messenger").await, truth);
+    }
+}
+
 #[tokio::test]
 async fn webhook_settings_are_runtime_config() {
     let sim = Sim::start(config()).await;

