@@ -61,6 +61,11 @@ pub struct SyncedConversation {
     /// Newest first: full details for the newest `detailsPerConversation`, `id` and
     /// `created_time` for older ones.
     pub messages: Vec<Message>,
+    /// When Graph was read for this conversation, unix ms (this machine's clock): its details
+    /// (texts, reactions) are the state at that time, which the merged `Inbox` weighs against
+    /// webhook events.
+    #[serde(rename = "readAt", default)]
+    pub read_at: i64,
     /// Opaque; pass as `checkpoint` to resume after this conversation.
     pub checkpoint: String,
 }
@@ -106,6 +111,8 @@ pub struct InboxSync<T> {
     conversations: u64,
     messages: u64,
     max_requests: Option<u64>,
+    /// When the current list page (and its nested details) arrived, unix ms.
+    page_read_ms: f64,
 }
 
 impl<T: Transport + Clone> Client<T> {
@@ -154,6 +161,7 @@ impl<T: Transport + Clone> Client<T> {
             conversations: 0,
             messages: 0,
             max_requests: options.max_requests.map(u64::from),
+            page_read_ms: 0.0,
         })
     }
 }
@@ -219,7 +227,8 @@ impl<T: Transport + Clone> InboxSync<T> {
                 .is_some_and(|t| t.older_request().is_none())
             {
                 if let Some(thread) = self.pending.pop_front() {
-                    let (synced, _) = self.planner.complete(thread);
+                    let (mut synced, _) = self.planner.complete(thread);
+                    synced["readAt"] = Value::from(self.page_read_ms as i64);
                     if self.pending.is_empty() {
                         self.planner.finish_page();
                     }
@@ -248,6 +257,7 @@ impl<T: Transport + Clone> InboxSync<T> {
             let Some(page) = self.next_list_page().await? else {
                 return Ok(None);
             };
+            self.page_read_ms = self.client.transport().now_ms();
             let pending = self.planner.accept_list_page(page);
             self.pending = pending.into();
             if self.pending.is_empty() {

@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 
 use graph_conversations::{
     changes_of_event, changes_of_sync, parse_webhook, thread_key, thread_view, Conversation, Inbox,
-    InboxAccount, InboxThread, Message, MessageChange, MessageRecord, Platform, ThreadChange,
-    ThreadRecord, WebhookEvent,
+    InboxAccount, InboxThread, Message, MessageChange, MessageRecord, Platform, SyncedConversation,
+    ThreadChange, ThreadRecord, WebhookEvent,
 };
 
 const SEEDS: u64 = 200;
@@ -507,7 +507,7 @@ fn to_actions(world: &World, steps: Vec<Step>, rng: &mut Rng, run: &mut Run) -> 
 fn apply(inbox: &mut Inbox, action: &Action) {
     match action {
         Action::Events(events) => inbox.apply_events(events),
-        Action::Sync(c, m, a) => inbox.apply_sync(c, m, a).unwrap(),
+        Action::Sync(c, m, a) => inbox.apply_sync(&synced(c, m, 0), a).unwrap(),
     }
 }
 
@@ -783,16 +783,16 @@ fn a_message_no_longer_listed_is_removed_but_a_newer_webhook_one_is_kept() {
 
     let mut inbox = Inbox::new();
     let (c, first, account) = listing(&[("m_3", 30), ("m_2", 20), ("m_1", 10)]);
-    inbox.apply_sync(&c, &first, &account).unwrap();
+    inbox.apply_sync(&synced(&c, &first, 0), &account).unwrap();
     inbox.apply_events(&parse_webhook(newer.as_bytes()).unwrap());
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_2", "m_1"]);
     // The later listing (taken before m_4 reached Graph) has no m_2: removed; m_4 is newer than
     // anything listed, so it arrived after the listing and stays.
     let (c, second, _) = listing(&[("m_3", 30), ("m_1", 10)]);
-    inbox.apply_sync(&c, &second, &account).unwrap();
+    inbox.apply_sync(&synced(&c, &second, 0), &account).unwrap();
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_1"]);
     // A stale listing applied late does not bring m_2 back.
-    inbox.apply_sync(&c, &first, &account).unwrap();
+    inbox.apply_sync(&synced(&c, &first, 0), &account).unwrap();
     assert_eq!(ids(&inbox), ["m_4", "m_3", "m_1"]);
 }
 
@@ -807,15 +807,17 @@ fn a_later_detailed_graph_copy_without_reactions_clears_them() {
     let mut inbox = Inbox::new();
     let (c, reacted, account) = listing(json!({"id": "m_1", "created_time": time, "message": "hi",
         "reactions": {"data": [{"reaction": "😠", "users": [{"id": ONE_PSID}]}]}}));
-    inbox.apply_sync(&c, &reacted, &account).unwrap();
+    inbox
+        .apply_sync(&synced(&c, &reacted, 0), &account)
+        .unwrap();
     assert!(reactions(&inbox).is_some());
     // Only id and created_time (older than the newest 20): says nothing about reactions.
     let (c, bare, _) = listing(json!({"id": "m_1", "created_time": time}));
-    inbox.apply_sync(&c, &bare, &account).unwrap();
+    inbox.apply_sync(&synced(&c, &bare, 0), &account).unwrap();
     assert!(reactions(&inbox).is_some());
     // Detailed, without `reactions`: there are none now.
     let (c, none, _) = listing(json!({"id": "m_1", "created_time": time, "message": "hi"}));
-    inbox.apply_sync(&c, &none, &account).unwrap();
+    inbox.apply_sync(&synced(&c, &none, 0), &account).unwrap();
     assert_eq!(reactions(&inbox), None);
     assert_eq!(
         inbox.threads()[0].messages[0].message.as_deref(),
@@ -899,7 +901,7 @@ impl Store {
             Action::Sync(conversation, listed, account) => {
                 let listed: Vec<Value> = listed.iter().map(to_json).collect();
                 let conversation = to_json(conversation);
-                let changes = changes_of_sync(&conversation, &listed, account).unwrap();
+                let changes = changes_of_sync(&conversation, &listed, account, 0).unwrap();
                 let (platform, id) = (account.platform, account.account_id.as_str());
                 self.change_thread(platform, id, &changes.user_id, &changes.thread_change);
                 for (mid, change) in &changes.messages {
@@ -954,4 +956,87 @@ fn record_functions_over_a_serialising_store_agree_with_the_inbox() {
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap()
+}
+
+/// A `syncInbox` item of `conversation` and `messages`, read from Graph at `read_ms`.
+fn synced(conversation: &Conversation, messages: &[Message], read_ms: i64) -> SyncedConversation {
+    SyncedConversation {
+        conversation: conversation.clone(),
+        messages: messages.to_vec(),
+        checkpoint: String::new(),
+        read_at: read_ms,
+    }
+}
+
+/// One Messenger delivery to ONE_PAGE from ONE_PSID of `item` (a messaging item's event key and
+/// value) at `timestamp`, parsed.
+fn delivery(timestamp: i64, key: &str, value: Value) -> Vec<WebhookEvent> {
+    let item = json!({"sender": {"id": ONE_PSID}, "recipient": {"id": ONE_PAGE},
+        "timestamp": timestamp, key: value});
+    let body = json!({"object": "page", "entry": [{"id": ONE_PAGE, "time": timestamp,
+        "messaging": [item]}]});
+    parse_webhook(body.to_string().as_bytes()).unwrap()
+}
+
+// Found by the webhooks end-to-end test: while webhooks are lost, a reaction, an edit or an
+// unsend of a thread's newest message changes Graph but not the inbox. A Graph read outranks
+// webhook changes older than it (less the lag), and a listing read at a known time removes
+// unlisted messages older than it (less the lag), the newest included.
+#[test]
+fn a_graph_read_outranks_older_webhook_changes_and_removes_older_unlisted_messages() {
+    let at = |s: i64| START_MS + s * 1000;
+    let read = at(600);
+    let message = |text: &str| {
+        json!({"id": "m_1", "created_time": graph_time(at(0)), "message": text,
+            "from": {"id": ONE_PSID}})
+    };
+    let mut inbox = Inbox::new();
+    let (c, first, account) = one_thread(at(0), json!([message("v0")]));
+    inbox
+        .apply_sync(&synced(&c, &first, at(1)), &account)
+        .unwrap();
+    let react = json!({"mid": "m_1", "action": "react", "reaction": "love", "emoji": "❤"});
+    inbox.apply_events(&delivery(at(10), "reaction", react));
+    let edit = json!({"mid": "m_1", "text": "v1", "num_edit": 1});
+    inbox.apply_events(&delivery(at(11), "message_edit", edit));
+    for (mid, s) in [("m_2", 120), ("m_3", 599)] {
+        inbox.apply_events(&delivery(
+            at(s),
+            "message",
+            json!({"mid": mid, "text": mid}),
+        ));
+    }
+    let shown = |inbox: &Inbox| inbox.threads()[0].messages.clone();
+    assert_eq!(shown(&inbox)[2].message.as_deref(), Some("v1"));
+    assert!(shown(&inbox)[2].reactions.is_some());
+    // Lost while the receiver was down: the unreact, edit 2, the unsend of m_2. Graph read at
+    // `read` shows them; m_3 came 1 s before the read, within the lag: it stays.
+    let (c, later, _) = one_thread(at(0), json!([message("v2")]));
+    inbox
+        .apply_sync(&synced(&c, &later, read), &account)
+        .unwrap();
+    let messages = shown(&inbox);
+    let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["m_3", "m_1"]);
+    assert_eq!(messages[1].message.as_deref(), Some("v2"));
+    assert_eq!(messages[1].reactions, None);
+    // A reaction newer than the read outranks it again.
+    let again = json!({"mid": "m_1", "action": "react", "reaction": "wow", "emoji": "😮"});
+    inbox.apply_events(&delivery(read + 5_000, "reaction", again));
+    let reactions = shown(&inbox)[1]
+        .reactions
+        .clone()
+        .expect("the newer reaction");
+    assert_eq!(reactions.data[0].reaction.as_deref(), Some("😮"));
+    // Without a read time (0), webhook changes always outrank Graph, as before.
+    let mut unknown = Inbox::new();
+    unknown.apply_events(&delivery(
+        at(10),
+        "reaction",
+        json!({"mid": "m_1", "action": "react", "reaction": "love", "emoji": "❤"}),
+    ));
+    unknown
+        .apply_sync(&synced(&c, &later, 0), &account)
+        .unwrap();
+    assert!(shown(&unknown)[0].reactions.is_some());
 }

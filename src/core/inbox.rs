@@ -30,15 +30,23 @@ use serde_json::{json, Value};
 use serde_with_macros::skip_serializing_none;
 
 use crate::core::error::GraphApiError;
-use crate::core::models::{Conversation, Message, Page, Participant};
+use crate::core::models::{Message, Page, Participant};
 use crate::core::options::Platform;
 use crate::core::time::{format_graph_time, parse_text_ms};
 use crate::core::webhook::{JsonEvent, ReactionAction, WebhookEvent, WebhookEventDetailOf};
+use crate::sync::SyncedConversation;
 
 /// How far before the newest known activity [`Inbox::since`] starts the next incremental sync:
 /// Graph's `updated_time` has whole seconds, and overlap costs a few requests while a gap
 /// would lose messages.
 pub const SINCE_OVERLAP_MS: i64 = 60_000;
+
+/// How long a change may take to show in Graph reads, and how far this machine's clock may be
+/// from Meta's: a webhook change this much older than a Graph read is taken as shown by it (the
+/// read outranks it), and a stored message this much older than a complete listing that does not
+/// list it was removed. Erring long keeps a stale reaction a little longer; erring short could
+/// remove a message Graph was still about to list.
+pub const GRAPH_LAG_MS: i64 = 30_000;
 
 /// The key of a thread: `"<platform>:<accountId>:<userId>"`.
 pub fn thread_key(platform: Platform, account_id: &str, user_id: &str) -> String {
@@ -188,8 +196,12 @@ fn raise(slot: &mut i64, value: i64) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
-    /// A Graph read (a sync): second-precision time, the sender's name, attachment ids.
-    Graph,
+    /// A Graph read (a sync) at `read_ms` (unix ms, 0 when unknown): second-precision time,
+    /// the sender's name, attachment ids, and the state of edits and reactions at that time.
+    Graph {
+        /// When Graph was read.
+        read_ms: i64,
+    },
     /// A webhook: millisecond time; details that outlive Graph's newest-20 window.
     Webhook,
 }
@@ -211,12 +223,28 @@ pub struct MessageRecord {
     pub message: Option<Value>,
     /// A Graph copy has been merged in.
     pub from_graph: bool,
-    /// The newest edit: its `num_edit` and text.
-    pub edit: Option<(u32, Option<String>)>,
+    /// The newest detailed Graph copy's read time, unix ms (0: none): webhook edits and
+    /// reactions older than it (less [`GRAPH_LAG_MS`]) are shown by it.
+    pub graph_read_ms: i64,
+    /// The newest edit.
+    pub edit: Option<EditRecord>,
     /// Each customer's newest reaction event.
     pub reactions: Vec<ReactionRecord>,
     /// Unsent: never shown again, whatever arrives later.
     pub deleted: bool,
+}
+
+/// The newest edit of a message.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditRecord {
+    /// The edit count, this edit included.
+    pub num_edit: u32,
+    /// The new text.
+    pub text: Option<String>,
+    /// When, unix ms.
+    pub timestamp: i64,
 }
 
 /// One person's newest reaction event on a message.
@@ -250,12 +278,7 @@ pub enum MessageChange {
         source: Source,
     },
     /// It was edited.
-    Edited {
-        /// The edit count, this edit included.
-        num_edit: u32,
-        /// The new text.
-        text: Option<String>,
-    },
+    Edited(EditRecord),
     /// A reaction was added or removed.
     Reacted(ReactionRecord),
     /// It was unsent, or a complete listing of its thread no longer has it.
@@ -272,6 +295,7 @@ impl MessageRecord {
             precise: false,
             message: None,
             from_graph: false,
+            graph_read_ms: 0,
             edit: None,
             reactions: Vec::new(),
             deleted: false,
@@ -289,10 +313,13 @@ impl MessageRecord {
                 time_ms,
                 source,
             } => self.seen(message, *time_ms, *source),
-            MessageChange::Edited { num_edit, text } => {
-                let newer = self.edit.as_ref().is_none_or(|(n, _)| num_edit > n);
+            MessageChange::Edited(edit) => {
+                let newer = self
+                    .edit
+                    .as_ref()
+                    .is_none_or(|e| edit.num_edit > e.num_edit);
                 if newer {
-                    self.edit = Some((*num_edit, text.clone()));
+                    self.edit = Some(edit.clone());
                 }
                 newer
             }
@@ -331,9 +358,14 @@ impl MessageRecord {
             self.time_ms = time_ms;
             self.precise = precise;
         }
-        let graph_wins = source == Source::Graph;
+        let graph_wins = source != Source::Webhook;
         changed |= graph_wins && !self.from_graph;
         self.from_graph |= graph_wins;
+        if let Source::Graph { read_ms } = source {
+            if is_detailed(copy) {
+                changed |= raise(&mut self.graph_read_ms, read_ms);
+            }
+        }
         let mut merged = match &self.message {
             None => copy.clone(),
             Some(old) if graph_wins => merge_fields(old, copy),
@@ -361,21 +393,29 @@ impl MessageRecord {
         let Value::Object(fields) = &mut message else {
             return Some(message);
         };
-        if let Some((_, text)) = &self.edit {
-            let text = text.clone().map_or(Value::Null, Value::from);
+        if let Some(edit) = self.edit.as_ref().filter(|e| self.outranks(e.timestamp)) {
+            let text = edit.text.clone().map_or(Value::Null, Value::from);
             fields.insert("message".into(), text);
         }
-        if !self.reactions.is_empty() {
+        if self.reactions.iter().any(|r| self.outranks(r.timestamp)) {
             let reactions = self.reactions_over(fields.get("reactions"));
             fields.insert("reactions".into(), reactions);
         }
         Some(message)
     }
 
+    /// Whether a webhook change at `timestamp` is newer than what the newest Graph read shows.
+    fn outranks(&self, timestamp: i64) -> bool {
+        timestamp + GRAPH_LAG_MS > self.graph_read_ms
+    }
+
     /// Graph's `reactions` page (`{data: [{reaction, users: [{id}]}]}`) with each reactor known
     /// from webhooks in the state of their newest event.
     fn reactions_over(&self, graph: Option<&Value>) -> Value {
-        let overridden: HashSet<&str> = self.reactions.iter().map(|r| r.user_id.as_str()).collect();
+        let newer: Vec<&ReactionRecord> = (self.reactions.iter())
+            .filter(|r| self.outranks(r.timestamp))
+            .collect();
+        let overridden: HashSet<&str> = newer.iter().map(|r| r.user_id.as_str()).collect();
         let is_overridden = |user: &Value| {
             let id = user.get("id").and_then(Value::as_str);
             id.is_some_and(|id| overridden.contains(id))
@@ -394,7 +434,7 @@ impl MessageRecord {
             let users = r.get("users").and_then(Value::as_array);
             users.is_none_or(|u| !u.is_empty())
         });
-        for r in self.reactions.iter().filter(|r| r.active) {
+        for r in newer.into_iter().filter(|r| r.active) {
             let shown = r.emoji.as_ref().or(r.reaction.as_ref());
             data.push(json!({ "reaction": shown, "users": [{ "id": r.user_id }] }));
         }
@@ -456,10 +496,11 @@ pub fn changes_of_event(event: &JsonEvent) -> Option<EventChanges> {
             text,
             num_edit,
         } => {
-            let edited = MessageChange::Edited {
+            let edited = MessageChange::Edited(EditRecord {
                 num_edit: *num_edit,
                 text: text.clone(),
-            };
+                timestamp: event.timestamp,
+            });
             (None, message(mid, edited))
         }
         D::Reaction {
@@ -507,14 +548,15 @@ pub struct SyncChanges {
     /// Each listed message: its id and its copy.
     pub messages: Vec<(String, MessageChange)>,
     /// A sync lists every message of a thread, so a stored message of this thread that is not
-    /// listed and older than this time (unix ms; the newest listed message's) was removed:
-    /// apply [`MessageChange::Removed`] to it. Newer ones arrived after the listing.
+    /// listed and older than this time was removed: apply [`MessageChange::Removed`] to it.
+    /// Unix ms: the newest listed message's, or the read time less [`GRAPH_LAG_MS`] if later;
+    /// newer messages may have arrived after the listing.
     pub complete_before_ms: i64,
 }
 
 impl SyncChanges {
     /// Whether `record`, a stored message of this thread that the sync did not list, was
-    /// removed: it is older than the newest listed message (see `complete_before_ms`).
+    /// removed: it is older than what the listing covers (see `complete_before_ms`).
     pub fn removes(&self, record: &MessageRecord) -> bool {
         record.thread == self.thread
             && record.message.is_some()
@@ -530,6 +572,7 @@ pub fn changes_of_sync(
     conversation: &Value,
     listed: &[Value],
     account: &InboxAccount,
+    read_ms: i64,
 ) -> Result<SyncChanges, GraphApiError> {
     let conversation_id = id_of(conversation).unwrap_or_default();
     let participants = conversation.get("participants").filter(|p| !p.is_null());
@@ -559,7 +602,7 @@ pub fn changes_of_sync(
         let change = MessageChange::Seen {
             message: m.clone(),
             time_ms,
-            source: Source::Graph,
+            source: Source::Graph { read_ms },
         };
         messages.push((id_of(m).unwrap_or_default(), change));
     }
@@ -572,7 +615,7 @@ pub fn changes_of_sync(
             participants: participants.cloned(),
         },
         messages,
-        complete_before_ms: newest,
+        complete_before_ms: newest.max(read_ms - GRAPH_LAG_MS),
     })
 }
 
@@ -633,22 +676,24 @@ impl Inbox {
     /// Merges one synced conversation of `account`'s inbox (what `sync_inbox` yields).
     pub fn apply_sync(
         &mut self,
-        conversation: &Conversation,
-        messages: &[Message],
+        item: &SyncedConversation,
         account: &InboxAccount,
     ) -> Result<(), GraphApiError> {
-        let messages: Vec<Value> = messages.iter().map(to_json).collect();
-        self.apply_sync_json(&to_json(conversation), &messages, account)
+        let messages: Vec<Value> = item.messages.iter().map(to_json).collect();
+        let conversation = to_json(&item.conversation);
+        self.apply_sync_json(&conversation, &messages, account, item.read_at)
     }
 
-    /// [`Inbox::apply_sync`] of Graph JSON.
+    /// [`Inbox::apply_sync`] of Graph JSON read at `read_ms` (unix ms; 0 when unknown, and then
+    /// a webhook edit or reaction always outranks what Graph shows).
     pub fn apply_sync_json(
         &mut self,
         conversation: &Value,
         messages: &[Value],
         account: &InboxAccount,
+        read_ms: i64,
     ) -> Result<(), GraphApiError> {
-        let changes = changes_of_sync(conversation, messages, account)?;
+        let changes = changes_of_sync(conversation, messages, account, read_ms)?;
         let (platform, account_id) = (account.platform, account.account_id.as_str());
         self.thread_record(platform, account_id, &changes.user_id)
             .apply(&changes.thread_change);

@@ -295,6 +295,7 @@ impl FromJs for SyncedJson {
         Ok(SyncedJson {
             conversation: o.required("conversation", o.json("conversation")?, "a conversation")?,
             messages,
+            read_at: o.whole("readAt")?.unwrap_or(0),
         })
     }
 }

@@ -63,6 +63,7 @@ pub(crate) struct KeptEvent {
 pub(crate) struct SyncedJson {
     pub conversation: Value,
     pub messages: Vec<Value>,
+    pub read_at: i64,
 }
 
 fn read<T: FromJs>(value: &JsValue, what: &'static str) -> Result<T, GraphApiError> {
@@ -97,7 +98,7 @@ impl Inbox {
         let merged = read::<SyncedJson>(&item, "item").and_then(|item| {
             let account: InboxAccount = read(&account, "account")?;
             self.inner
-                .apply_sync_json(&item.conversation, &item.messages, &account)
+                .apply_sync_json(&item.conversation, &item.messages, &account, item.read_at)
         });
         merged.map_err(to_js_error)
     }

@@ -274,6 +274,12 @@ export interface SyncedConversation {
      */
     messages: Message[];
     /**
+     * When Graph was read for this conversation, unix ms (this machine's clock): its details
+     * (texts, reactions) are the state at that time, which the merged `Inbox` weighs against
+     * webhook events.
+     */
+    readAt?: number;
+    /**
      * Opaque; pass as `checkpoint` to resume after this conversation.
      */
     checkpoint: string;
