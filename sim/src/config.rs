@@ -262,6 +262,11 @@ pub const MAX_THREADS: u32 = 10_000_000;
 pub const MAX_MESSAGES: u32 = 1_000_000;
 
 impl Config {
+    /// The token of extra Page `k`: `<page_token>-k`, e.g. `sim-page-token-7`.
+    pub fn extra_page_token(&self, k: u32) -> String {
+        extra_token(&self.page_token, k)
+    }
+
     pub fn validate(&self) -> io::Result<()> {
         let bad = |msg: String| Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         let (lo, hi) = (*self.messages.start(), *self.messages.end());
