@@ -463,4 +463,23 @@ mod tests {
         assert_eq!(parse_rate("1"), Ok(1.0));
         assert!(parse_rate("1.5").is_err());
     }
+
+    #[test]
+    fn extra_page_tokens_are_canonical_and_cannot_shadow_the_instagram_token() {
+        assert_eq!(extra_page("t", &extra_token("t", 12), 12), Some(12));
+        for bad in ["t-13", "t-0", "t-012", "t-+1", "t12", "u-1"] {
+            assert_eq!(extra_page("t", bad, 12), None, "{bad}");
+        }
+        let clash = Config {
+            pages: 3,
+            ig_token: "sim-page-token-2".into(),
+            ..Config::default()
+        };
+        assert!(clash.validate().is_err());
+        let too_many = Config {
+            pages: data::MAX_PAGES + 1,
+            ..Config::default()
+        };
+        assert!(too_many.validate().is_err());
+    }
 }

@@ -368,3 +368,28 @@ async fn without_an_instagram_account_an_extra_page_refuses_platform_instagram()
         .await;
     assert_eq!(truth.status, 400);
 }
+
+#[tokio::test]
+async fn heavy_settings_and_faults_apply_to_extra_pages_too() {
+    let mut config = pages(4);
+    config.settings.reduce_data_threshold = 10;
+    let sim = Sim::start(config).await;
+    let heavy = sim.get_as(&token(4), "/me/conversations?limit=11").await;
+    assert_eq!(
+        (heavy.status, heavy.error()["code"].as_u64()),
+        (500, Some(1))
+    );
+
+    let r = sim
+        .post(
+            "/__sim/config",
+            json!({"faults": {"throttle": 1.0, "throttle_burst": 2}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let throttled = sim.get_as(&token(3), "/me/conversations").await;
+    assert_eq!(throttled.error()["code"], 613);
+    let stats = sim.control("/__sim/stats").await;
+    assert_eq!(stats["pacing"][extra_page_id(3)]["throttled"], 1);
+    assert_eq!(stats["pacing"][extra_page_id(4)]["served"], 1);
+}
