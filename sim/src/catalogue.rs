@@ -107,7 +107,7 @@ pub enum Node {
 impl Node {
     fn known(self) -> &'static [&'static str] {
         match self {
-            Node::Account(Account::Page) => PAGE_FIELDS,
+            Node::Account(Account::Page(_)) => PAGE_FIELDS,
             Node::Account(Account::Instagram) => IG_ACCOUNT_FIELDS,
             Node::Thread => THREAD_FIELDS,
             Node::Message => MESSAGE_FIELDS,
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn everything_rendered_is_in_the_catalogue() {
-        let ds = Dataset::new(7, 60, 60, (20, 30));
+        let ds = Dataset::fixed(7, 60, 60, (20, 30));
         let overlay = Overlay::default();
         let query = Query::parse(None);
         let links = Links {
@@ -236,7 +236,14 @@ mod tests {
         let mut seen = BTreeSet::new();
         for inbox in Inbox::ALL {
             for index in 0..60 {
-                let view = overlay.view(&ds, ThreadRef { inbox, index });
+                let view = overlay.view(
+                    &ds,
+                    ThreadRef {
+                        page: 0,
+                        inbox,
+                        index,
+                    },
+                );
                 let thread = cx.thread(&view, &fields).unwrap();
                 let json: Value = serde_json::from_slice(&thread.to_bytes()).unwrap();
                 check("Conversation", &json, &mut seen);

@@ -14,7 +14,8 @@ use crate::config::Config;
 /// Binds 127.0.0.1 and prints `listening on http://127.0.0.1:PORT` as the first line on stdout.
 /// Accounts: Page 106000000000001 "Kitty Café" (token sim-page-token; platform=messenger or
 /// platform=instagram) and Instagram account 17841400000000001 "kittycafe" (token
-/// sim-ig-token). `GET /__sim/accounts` lists them; see sim/README.md for every endpoint.
+/// sim-ig-token); `--pages N` adds Pages 106000000100000+k (token sim-page-token-k).
+/// `GET /__sim/accounts` lists them; see sim/README.md for every endpoint.
 #[derive(Debug, Parser)]
 #[command(name = "graph-sim", version)]
 pub struct Cli {

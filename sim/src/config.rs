@@ -41,6 +41,20 @@ pub struct Config {
     #[arg(long, value_name = "N", default_value_t = 80)]
     pub instagram_threads: u32,
 
+    /// Extra Pages besides the fixed accounts, numbered k = 1..=N: Page ID 106000000100000+k,
+    /// token `<page-token>-k`, each with its own inbox and rate-limit buckets.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub pages: u32,
+
+    /// Messenger threads of each extra Page.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub page_threads: u32,
+
+    /// Threads of each extra Page's linked Instagram account (ID 17841400100000000+k); 0: the
+    /// extra Pages have no Instagram account.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub page_instagram_threads: u32,
+
     /// Seeded messages per thread: MIN..MAX or N.
     #[arg(long, value_name = "MIN..MAX", default_value = "1..45", value_parser = parse_range)]
     pub messages: RangeInclusive<u32>,
@@ -231,10 +245,28 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The extra Page `token` belongs to: `<page_token>-k` with k in 1..=pages, written without
+/// leading zeros so each Page has exactly one token.
+pub fn extra_page(page_token: &str, token: &str, pages: u32) -> Option<u32> {
+    let k = token.strip_prefix(page_token)?.strip_prefix('-')?;
+    let n: u32 = k.parse().ok()?;
+    (n.to_string() == k && (1..=pages).contains(&n)).then_some(n)
+}
+
+/// The token of extra Page `k`.
+pub fn extra_token(page_token: &str, k: u32) -> String {
+    format!("{page_token}-{k}")
+}
+
 pub const MAX_THREADS: u32 = 10_000_000;
 pub const MAX_MESSAGES: u32 = 1_000_000;
 
 impl Config {
+    /// The token of extra Page `k`: `<page_token>-k`, e.g. `sim-page-token-7`.
+    pub fn extra_page_token(&self, k: u32) -> String {
+        extra_token(&self.page_token, k)
+    }
+
     pub fn validate(&self) -> io::Result<()> {
         let bad = |msg: String| Err(io::Error::new(io::ErrorKind::InvalidInput, msg));
         let (lo, hi) = (*self.messages.start(), *self.messages.end());
@@ -243,9 +275,18 @@ impl Config {
                 "messages per thread must be a range within 1..={MAX_MESSAGES}, got {lo}..{hi}"
             ));
         }
+        if self.pages > data::MAX_PAGES {
+            return bad(format!(
+                "pages must be at most {}, got {}",
+                data::MAX_PAGES,
+                self.pages
+            ));
+        }
         for (what, n) in [
             ("messenger threads", self.messenger_threads),
             ("instagram threads", self.instagram_threads),
+            ("page threads", self.page_threads),
+            ("page instagram threads", self.page_instagram_threads),
         ] {
             if n > MAX_THREADS {
                 return bad(format!("{what} must be at most {MAX_THREADS}, got {n}"));
@@ -254,8 +295,13 @@ impl Config {
         if self.page_token.is_empty()
             || self.ig_token.is_empty()
             || self.page_token == self.ig_token
+            || extra_page(&self.page_token, &self.ig_token, self.pages).is_some()
         {
-            return bad("the two account tokens must be non-empty and different".into());
+            return bad(
+                "the account tokens must be non-empty, different, and the Instagram token must \
+                 not be an extra Page's"
+                    .into(),
+            );
         }
         self.settings.validate().or_else(bad)
     }
@@ -416,5 +462,24 @@ mod tests {
         assert!(parse_range("x..9").is_err());
         assert_eq!(parse_rate("1"), Ok(1.0));
         assert!(parse_rate("1.5").is_err());
+    }
+
+    #[test]
+    fn extra_page_tokens_are_canonical_and_cannot_shadow_the_instagram_token() {
+        assert_eq!(extra_page("t", &extra_token("t", 12), 12), Some(12));
+        for bad in ["t-13", "t-0", "t-012", "t-+1", "t12", "u-1"] {
+            assert_eq!(extra_page("t", bad, 12), None, "{bad}");
+        }
+        let clash = Config {
+            pages: 3,
+            ig_token: "sim-page-token-2".into(),
+            ..Config::default()
+        };
+        assert!(clash.validate().is_err());
+        let too_many = Config {
+            pages: data::MAX_PAGES + 1,
+            ..Config::default()
+        };
+        assert!(too_many.validate().is_err());
     }
 }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,8 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::config::SettingsPatch;
-use crate::data::{self, Account};
-use crate::ids::{Inbox, ThreadRef};
+use crate::data::{self, Account, Dataset};
+use crate::ids::{Mailbox, ThreadRef};
 use crate::state::Sim;
 use crate::store::{Added, Attachment};
 use crate::webhooks::changes;
@@ -41,49 +42,78 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Box<Response>> 
         .map_err(|e| Box::new(error(StatusCode::BAD_REQUEST, format!("bad body: {e}"))))
 }
 
-fn listed_threads(sim: &Sim, inbox: Inbox) -> usize {
+fn listed_threads(sim: &Sim, mb: Mailbox) -> usize {
     let overlay = sim.overlay();
-    (0..sim.ds.thread_count(inbox))
-        .filter(|&index| overlay.view(&sim.ds, ThreadRef { inbox, index }).listed())
+    (0..sim.ds.thread_count(mb))
+        .filter(|&index| overlay.view(&sim.ds, ThreadRef::new(mb, index)).listed())
         .count()
 }
 
-async fn accounts(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    let list: Vec<Value> = Account::ALL
-        .into_iter()
-        .map(|a| {
-            let inboxes: Vec<Value> = a
-                .inboxes()
-                .iter()
-                .map(|&inbox| {
-                    json!({
-                        "platform": inbox.name(),
-                        "threads": sim.ds.thread_count(inbox),
-                        "listed_threads": listed_threads(&sim, inbox),
-                        "customer_id_base": match inbox {
-                            Inbox::Messenger => data::PSID_BASE,
-                            Inbox::Instagram => data::IGSID_BASE,
-                        }.to_string(),
-                    })
-                })
-                .collect();
-            let mut v = json!({
-                "id": a.id(),
-                "token": sim.token_of(a),
-                "host": a.host(),
-                "platform_inboxes": a.inboxes().iter().map(|i| i.name()).collect::<Vec<_>>(),
-                "threads": sim.ds.thread_count(a.default_inbox()),
-                "inboxes": inboxes,
-            });
-            let (k, name) = match a {
-                Account::Page => ("name", data::PAGE_NAME),
-                Account::Instagram => ("username", data::IG_USERNAME),
-            };
-            v[k] = name.into();
-            v
+fn account_json(sim: &Sim, a: Account) -> Value {
+    let inboxes: Vec<Value> = sim
+        .ds
+        .inboxes(a)
+        .iter()
+        .map(|&inbox| {
+            let mb = a.mailbox(inbox);
+            json!({
+                "platform": inbox.name(),
+                "threads": sim.ds.thread_count(mb),
+                "listed_threads": listed_threads(sim, mb),
+                "customer_id_base": data::customer_base(mb).to_string(),
+                "entry_id": Dataset::business(mb).id,
+            })
         })
         .collect();
-    Json(Value::Array(list))
+    let platforms: Vec<&str> = sim.ds.inboxes(a).iter().map(|i| i.name()).collect();
+    let mut v = json!({
+        "id": a.id(),
+        "token": sim.token_of(a),
+        "host": a.host(),
+        "platform_inboxes": platforms,
+        "threads": sim.ds.thread_count(a.mailbox(a.default_inbox())),
+        "inboxes": inboxes,
+    });
+    let key = match a {
+        Account::Page(_) => "name",
+        Account::Instagram => "username",
+    };
+    v[key] = a.name().into();
+    v
+}
+
+/// `?offset=&limit=` over the accounts in `/__sim/accounts` order.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Slice {
+    #[serde(default)]
+    offset: usize,
+    limit: Option<usize>,
+}
+
+/// All accounts (the two fixed ones first, then extra Pages 1..=N), or a slice of them;
+/// `x-total-count` says how many there are in all.
+async fn accounts(
+    State(sim): State<Arc<Sim>>,
+    q: Result<Query<Slice>, QueryRejection>,
+) -> Response {
+    let Query(slice) = match q {
+        Ok(q) => q,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.body_text()),
+    };
+    let list: Vec<Value> = sim
+        .ds
+        .accounts()
+        .skip(slice.offset)
+        .take(slice.limit.unwrap_or(usize::MAX))
+        .map(|a| account_json(&sim, a))
+        .collect();
+    let total = 2 + sim.ds.pages() as usize;
+    (
+        [("x-total-count", total.to_string())],
+        Json(Value::Array(list)),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]

@@ -5,9 +5,9 @@ use crate::config::Settings;
 use crate::data::{Account, Folder};
 use crate::errors::GraphError;
 use crate::heavy::{self, Failure};
-use crate::ids::{Inbox, ThreadRef};
+use crate::ids::{Mailbox, ThreadRef};
 use crate::json::{Json, Obj};
-use crate::paging::{message_scope, Cursor, LinkTo, Page};
+use crate::paging::{list_scope, message_scope, Cursor, LinkTo, Page};
 use crate::params::{cursor_param, fields_param, limit_param};
 use crate::query::Query;
 use crate::render::Cx;
@@ -18,13 +18,13 @@ pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, 
     match target {
         Target::Account(a) => {
             let default: &[&str] = match a {
-                Account::Page => &["id", "name"],
+                Account::Page(_) => &["id", "name"],
                 Account::Instagram => &["id", "username"],
             };
             let f = fields_param(q, default, Node::Account(a))?;
             Ok(cx.account(a, &f))
         }
-        Target::Conversations(_, inbox) => list_conversations(cx, inbox, q, s),
+        Target::Conversations(a, inbox) => list_conversations(cx, a.mailbox(inbox), q, s),
         Target::Thread(t) => {
             let f = fields_param(q, DEFAULT_THREAD, Node::Thread)?;
             heavy::check(1, &f, s, cx.detail_window)?;
@@ -44,7 +44,7 @@ pub fn execute(cx: &Cx, target: Target, q: &Query, s: &Settings) -> Result<Obj, 
     }
 }
 
-fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<Obj, Failure> {
+fn list_conversations(cx: &Cx, mb: Mailbox, q: &Query, s: &Settings) -> Result<Obj, Failure> {
     let user_id = q.get("user_id").filter(|u| !u.is_empty());
     let default: &[&str] = if user_id.is_some() {
         &["id"]
@@ -69,7 +69,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
 
     if let Some(uid) = user_id {
         heavy::check(1, &f, s, cx.detail_window)?;
-        let data = match ds.find_customer(inbox, uid).and_then(visible) {
+        let data = match ds.find_customer(mb, uid).and_then(visible) {
             Some(v) => vec![Json::Obj(cx.thread(&v, &f)?)],
             None => Vec::new(),
         };
@@ -77,7 +77,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
     }
 
     heavy::check(limit, &f, s, cx.detail_window)?;
-    let scope = inbox.slot() as u64;
+    let scope = list_scope(mb);
     let cursor = cursor_param(q, |c| {
         ds.codec
             .parse_cursor(scope, c)
@@ -87,7 +87,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
     let (items, dir): (Vec<ThreadView>, _) = match cursor {
         Cursor::First => (
             overlay
-                .below(ds, inbox, None)
+                .below(ds, mb, None)
                 .filter_map(visible)
                 .take(take)
                 .collect(),
@@ -95,7 +95,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
         ),
         Cursor::After(p) => (
             overlay
-                .below(ds, inbox, Some(p))
+                .below(ds, mb, Some(p))
                 .filter_map(visible)
                 .take(take)
                 .collect(),
@@ -103,7 +103,7 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
         ),
         Cursor::Before(p) => (
             overlay
-                .above(ds, inbox, p)
+                .above(ds, mb, p)
                 .filter_map(visible)
                 .take(take)
                 .collect(),
@@ -113,14 +113,12 @@ fn list_conversations(cx: &Cx, inbox: Inbox, q: &Query, s: &Settings) -> Result<
     let page = Page::collect(dir, limit, items, |items| match dir {
         Cursor::Before(()) => items.last().is_some_and(|v| {
             overlay
-                .below(ds, inbox, Some(v.pos()))
+                .below(ds, mb, Some(v.pos()))
                 .any(|t| visible(t).is_some())
         }),
-        _ => items.first().is_some_and(|v| {
-            overlay
-                .above(ds, inbox, v.pos())
-                .any(|t| visible(t).is_some())
-        }),
+        _ => items
+            .first()
+            .is_some_and(|v| overlay.above(ds, mb, v.pos()).any(|t| visible(t).is_some())),
     });
     Ok(page.render(
         cx.links,

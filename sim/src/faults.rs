@@ -75,7 +75,7 @@ impl FaultState {
         let counter = self.counters.entry(account).or_default();
         let n = *counter;
         *counter += 1;
-        let acct = account.map_or(0, |a| a as u64 + 1);
+        let acct = account.map_or(0, |a| a.ordinal() + 1);
         let h = |kind: u64| hash(&[seed, acct, n, kind]);
         let roll = |kind: u64, rate: f64| rate > 0.0 && unit(h(kind)) < rate;
 
@@ -151,7 +151,7 @@ mod tests {
         let run = |seed| {
             let mut s = FaultState::default();
             (0..200)
-                .map(|_| s.plan(seed, Some(Account::Page), &f).fault)
+                .map(|_| s.plan(seed, Some(Account::Page(0)), &f).fault)
                 .collect::<Vec<_>>()
         };
         assert_eq!(run(1), run(1));

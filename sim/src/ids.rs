@@ -63,10 +63,36 @@ const THREAD: u64 = 0x7468;
 const MESSAGE: u64 = 0x6d73;
 const CURSOR: u64 = 0x6375;
 
+/// One account's inbox of one platform. `page` 0 is the fixed Page (whose Instagram inbox is
+/// also the Instagram Login account's); `page` k ≥ 1 is extra Page k (`--pages`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mailbox {
+    pub page: u32,
+    pub inbox: Inbox,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ThreadRef {
+    pub page: u32,
     pub inbox: Inbox,
     pub index: u32,
+}
+
+impl ThreadRef {
+    pub fn new(mailbox: Mailbox, index: u32) -> Self {
+        Self {
+            page: mailbox.page,
+            inbox: mailbox.inbox,
+            index,
+        }
+    }
+
+    pub fn mailbox(self) -> Mailbox {
+        Mailbox {
+            page: self.page,
+            inbox: self.inbox,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,7 +151,7 @@ impl Codec {
     }
 
     pub fn thread_id(&self, t: ThreadRef) -> String {
-        let sealed = self.seal(THREAD + t.inbox.code(), &t.index.to_be_bytes());
+        let sealed = self.seal(THREAD + t.inbox.code(), &words(t.page, &[t.index]));
         match t.inbox {
             Inbox::Messenger => format!("t_{}", URL_SAFE_NO_PAD.encode(sealed)),
             Inbox::Instagram => URL_SAFE_NO_PAD.encode([IG_THREAD_PREFIX, &sealed].concat()),
@@ -134,7 +160,7 @@ impl Codec {
 
     pub fn message_id(&self, m: MessageRef) -> String {
         let inbox = m.thread.inbox;
-        let plain = words(&[m.thread.index, m.index]);
+        let plain = words(m.thread.page, &[m.thread.index, m.index]);
         let sealed = self.seal(MESSAGE + inbox.code(), &plain);
         match inbox {
             Inbox::Messenger => format!("m_{}", URL_SAFE_NO_PAD.encode(sealed)),
@@ -147,8 +173,8 @@ impl Codec {
             Some(rest) => (Inbox::Messenger, decode(rest, b"")?),
             None => (Inbox::Instagram, decode(id, IG_THREAD_PREFIX)?),
         };
-        let [index] = unwords::<1>(&self.open(THREAD + inbox.code(), &sealed)?)?;
-        Some(ThreadRef { inbox, index })
+        let (page, [index]) = unwords::<1>(&self.open(THREAD + inbox.code(), &sealed)?)?;
+        Some(ThreadRef { page, inbox, index })
     }
 
     pub fn parse_message(&self, id: &str) -> Option<MessageRef> {
@@ -156,9 +182,10 @@ impl Codec {
             Some(rest) => (Inbox::Messenger, decode(rest, b"")?),
             None => (Inbox::Instagram, decode(id, IG_MESSAGE_PREFIX)?),
         };
-        let [thread, index] = unwords::<2>(&self.open(MESSAGE + inbox.code(), &sealed)?)?;
+        let (page, [thread, index]) = unwords::<2>(&self.open(MESSAGE + inbox.code(), &sealed)?)?;
         Some(MessageRef {
             thread: ThreadRef {
+                page,
                 inbox,
                 index: thread,
             },
@@ -178,24 +205,36 @@ impl Codec {
     pub fn parse_cursor(&self, scope: u64, cursor: &str) -> Option<(i64, u32)> {
         let plain = self.open(CURSOR ^ (scope << 16), &decode(cursor, CURSOR_PREFIX)?)?;
         let (key, index) = plain.split_at_checked(8)?;
-        let [index] = unwords::<1>(index)?;
+        let (0, [index]) = unwords::<1>(index)? else {
+            return None;
+        };
         Some((i64::from_be_bytes(key.try_into().ok()?), index))
     }
 }
 
-fn words(ws: &[u32]) -> Vec<u8> {
-    ws.iter().flat_map(|w| w.to_be_bytes()).collect()
+/// The words of an ID, led by the page when it is an extra Page's: the fixed accounts' IDs
+/// keep the bytes they had before extra Pages existed.
+fn words(page: u32, ws: &[u32]) -> Vec<u8> {
+    let lead = (page != 0).then_some(page);
+    lead.iter()
+        .chain(ws)
+        .flat_map(|w| w.to_be_bytes())
+        .collect()
 }
 
-fn unwords<const N: usize>(bytes: &[u8]) -> Option<[u32; N]> {
-    if bytes.len() != N * 4 {
-        return None;
-    }
+/// `(page, words)`: N words for the fixed accounts, N + 1 (page first) for an extra Page.
+fn unwords<const N: usize>(bytes: &[u8]) -> Option<(u32, [u32; N])> {
+    let word = |chunk: &[u8]| chunk.try_into().ok().map(u32::from_be_bytes);
+    let (page, rest) = match bytes.len() {
+        n if n == N * 4 => (0, bytes),
+        n if n == N * 4 + 4 => (word(&bytes[..4]).filter(|&p| p != 0)?, &bytes[4..]),
+        _ => return None,
+    };
     let mut out = [0u32; N];
-    for (slot, chunk) in out.iter_mut().zip(bytes.chunks_exact(4)) {
-        *slot = u32::from_be_bytes(chunk.try_into().ok()?);
+    for (slot, chunk) in out.iter_mut().zip(rest.chunks_exact(4)) {
+        *slot = word(chunk)?;
     }
-    Some(out)
+    Some((page, out))
 }
 
 fn decode(text: &str, prefix: &[u8]) -> Option<Vec<u8>> {
@@ -210,8 +249,12 @@ mod tests {
     #[test]
     fn ids_round_trip_and_look_like_graph_ids() {
         let c = Codec::new(42);
-        for inbox in Inbox::ALL {
-            let t = ThreadRef { inbox, index: 7 };
+        for (inbox, page) in Inbox::ALL.into_iter().flat_map(|i| [(i, 0), (i, 3)]) {
+            let t = ThreadRef {
+                page,
+                inbox,
+                index: 7,
+            };
             let m = MessageRef {
                 thread: t,
                 index: 3,

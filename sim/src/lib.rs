@@ -51,8 +51,14 @@ pub use catalogue::known_fields;
 pub use clock::Clock;
 pub use config::{Config, Faults, Settings};
 pub use data::{
-    ANCHOR, IGSID_BASE, IG_ID, IG_TOKEN, IG_USERNAME, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
+    ANCHOR, CUSTOMER_STRIDE, EXTRA_IG_ID_BASE, EXTRA_PAGE_ID_BASE, IGSID_BASE, IG_ID, IG_TOKEN,
+    IG_USERNAME, MAX_PAGES, PAGE_ID, PAGE_NAME, PAGE_TOKEN, PSID_BASE,
 };
+
+/// The ID of extra Page `k` (1..=`Config::pages`): `EXTRA_PAGE_ID_BASE + k`.
+pub fn extra_page_id(k: u32) -> String {
+    data::Account::Page(k).id().into_owned()
+}
 pub use heavy::{request_cost, HeavyFailure, RefuseNested};
 pub use pipeline::DEFAULT_VERSION;
 pub use webhooks::{Delivery, APP_ID as WEBHOOK_APP_ID, DEFAULT_SECRET as DEFAULT_WEBHOOK_SECRET};

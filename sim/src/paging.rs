@@ -2,7 +2,7 @@
 //! `cursors`, `next` and `previous` Graph answers with.
 
 use crate::errors::GraphError;
-use crate::ids::ThreadRef;
+use crate::ids::{hash, Mailbox, ThreadRef};
 use crate::json::{Json, Obj};
 use crate::query::{self, Query};
 
@@ -162,7 +162,18 @@ impl<T> Page<T> {
     }
 }
 
-/// The cursor scope of a thread's message list (thread lists use the inbox slot, 0 or 1).
+/// The cursor scope of a thread list: the inbox slot (0 or 1) for the fixed accounts, and
+/// above that one pair of scopes per extra Page, so a cursor only pages its own list.
+pub fn list_scope(mb: Mailbox) -> u64 {
+    (u64::from(mb.page) << 2) | mb.inbox.slot() as u64
+}
+
+/// The cursor scope of a thread's message list. An extra Page's thread has no room for its
+/// page next to the index, so its scope is a hash (bit 47 keeps it apart from the others).
 pub fn message_scope(t: ThreadRef) -> u64 {
-    (1 << 40) | ((t.inbox.slot() as u64) << 32) | u64::from(t.index)
+    let slot = t.inbox.slot() as u64;
+    match t.page {
+        0 => (1 << 40) | (slot << 32) | u64::from(t.index),
+        p => (1 << 47) | (hash(&[u64::from(p), slot, u64::from(t.index)]) >> 17),
+    }
 }

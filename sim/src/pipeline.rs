@@ -94,9 +94,9 @@ pub async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
     let account_id = account.map(Account::id);
     {
         let mut rt = sim.runtime();
-        rt.stats.count(status, account_id);
+        rt.stats.count(status, account_id.clone());
         if reply.throttled {
-            rt.stats.throttled += 1;
+            rt.stats.throttled(account_id.clone());
         }
         let kinds = applied
             .map(Fault::kind)

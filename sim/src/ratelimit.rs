@@ -110,7 +110,7 @@ mod tests {
     use super::*;
 
     const KEY: BucketKey = BucketKey {
-        account: Account::Page,
+        account: Account::Page(0),
         inbox: Inbox::Messenger,
     };
 

@@ -128,7 +128,7 @@ impl Cx<'_> {
                 "link" if messenger => Some(
                     format!(
                         "https://www.facebook.com/{}/inbox/?selected_item_id={}",
-                        data::PAGE_ID,
+                        Account::Page(t.page).id(),
                         self.ds.customer(t).id
                     )
                     .into(),
@@ -139,7 +139,7 @@ impl Cx<'_> {
                 "can_reply" => Some(view.base.can_reply.into()),
                 "participants" => Some(Json::data(vec![
                     person(t.inbox, &self.ds.customer(t)).into(),
-                    person(t.inbox, &Dataset::business(t.inbox)).into(),
+                    person(t.inbox, &Dataset::business(t.mailbox())).into(),
                 ])),
                 "senders" if messenger => Some(Json::data(self.senders(view))),
                 "messages" => {
@@ -200,7 +200,7 @@ impl Cx<'_> {
             .rev()
             .any(|k| self.sent_by_business(view, k))
         {
-            out.push(person(t.inbox, &Dataset::business(t.inbox)).into());
+            out.push(person(t.inbox, &Dataset::business(t.mailbox())).into());
         }
         out
     }
@@ -296,7 +296,7 @@ impl Cx<'_> {
         let t = m.r.thread;
         let inbox = t.inbox;
         let customer = || self.ds.customer(t);
-        let business = || Dataset::business(inbox);
+        let business = || Dataset::business(t.mailbox());
         let (sender, recipient) = if m.from_business {
             (business(), customer())
         } else {
@@ -394,8 +394,8 @@ impl Cx<'_> {
         for f in fields {
             match (account, f.name.as_str()) {
                 (_, "id") => o.put("id", account.id()),
-                (Account::Page, "name") => o.put("name", data::PAGE_NAME),
-                (Account::Instagram, "username") => o.put("username", data::IG_USERNAME),
+                (Account::Page(_), "name") => o.put("name", account.name()),
+                (Account::Instagram, "username") => o.put("username", account.name()),
                 (Account::Instagram, "user_id") => o.put("user_id", account.id()),
                 _ => {}
             }

@@ -41,6 +41,15 @@ impl Target {
         }
     }
 
+    /// The thread a thread or message target belongs to.
+    fn thread(self) -> Option<ThreadRef> {
+        match self {
+            Target::Account(_) | Target::Conversations(..) => None,
+            Target::Thread(t) | Target::Messages(t) => Some(t),
+            Target::Message(m) => Some(m.thread),
+        }
+    }
+
     fn node(self) -> Node {
         match self {
             Target::Account(a) | Target::Conversations(a, _) => Node::Account(a),
@@ -72,10 +81,15 @@ pub fn route(
         account,
         inbox: target.inbox(),
     };
-    let taken = sim
-        .runtime()
-        .limiter
-        .take(key, settings.rate, sim.clock.now_ms());
+    let now = sim.clock.now_ms();
+    let taken = {
+        let mut rt = sim.runtime();
+        let taken = rt.limiter.take(key, settings.rate, now);
+        if taken.is_ok() {
+            rt.stats.served(account.id(), now);
+        }
+        taken
+    };
     let (Ok(u) | Err(u)) = taken;
     *usage = Some(u);
     if taken.is_err() {
@@ -122,7 +136,7 @@ fn resolve(
     match (object, rest.first().copied()) {
         (o, None) => Ok(o),
         (Target::Account(a), Some("conversations")) => {
-            Ok(Target::Conversations(a, platform(a, q)?))
+            Ok(Target::Conversations(a, platform(sim.ds.inboxes(a), q)?))
         }
         (Target::Thread(t), Some("messages")) => Ok(Target::Messages(t)),
         (o, Some(edge)) => Err(GraphError::nonexisting_field(edge, o.node().type_name())),
@@ -134,7 +148,7 @@ fn lookup(sim: &Sim, overlay: &Overlay, by: Account, id: &str) -> Option<Target>
     let ds = &sim.ds;
     let target = if id == "me" {
         Target::Account(by)
-    } else if let Some(a) = Account::from_id(id) {
+    } else if let Some(a) = ds.account(id) {
         Target::Account(a)
     } else if let Some(t) = ds.codec.parse_thread(id).filter(|t| ds.contains(*t)) {
         Target::Thread(t)
@@ -145,19 +159,19 @@ fn lookup(sim: &Sim, overlay: &Overlay, by: Account, id: &str) -> Option<Target>
             .filter(|m| ds.contains(m.thread) && m.index < overlay.view(ds, m.thread).total())?;
         Target::Message(m)
     };
-    let allowed = match target {
-        Target::Account(a) => a == by,
-        other => by.inboxes().contains(&other.inbox()),
+    // Another account's object reads as unknown (Graph's 100/33), even another Page's.
+    let allowed = match target.thread() {
+        None => matches!(target, Target::Account(a) if a == by),
+        Some(t) => t.page == by.page() && ds.inboxes(by).contains(&t.inbox),
     };
     allowed.then_some(target)
 }
 
 /// `platform`, case-insensitive; without it, the account's own inbox.
-fn platform(account: Account, q: &Query) -> Result<Inbox, GraphError> {
+fn platform(allowed: &[Inbox], q: &Query) -> Result<Inbox, GraphError> {
     let Some(p) = q.get("platform").filter(|p| !p.is_empty()) else {
-        return Ok(account.default_inbox());
+        return Ok(allowed[0]);
     };
-    let allowed = account.inboxes();
     allowed
         .iter()
         .copied()

@@ -9,8 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::clock::Clock;
-use crate::config::{Config, Settings};
-use crate::data::{Account, Dataset};
+use crate::config::{self, Config, Settings};
+use crate::data::{Account, Dataset, Sizes};
 use crate::faults::FaultState;
 use crate::ids::hash;
 use crate::log::{RequestLog, Stats};
@@ -67,14 +67,17 @@ impl Sim {
             seed: config.seed,
             ds: Dataset::new(
                 config.seed,
-                config.messenger_threads,
-                config.instagram_threads,
-                (*config.messages.start(), *config.messages.end()),
+                Sizes {
+                    threads: [config.messenger_threads, config.instagram_threads],
+                    pages: config.pages,
+                    page_threads: [config.page_threads, config.page_instagram_threads],
+                    messages: (*config.messages.start(), *config.messages.end()),
+                },
             ),
             detail_window: config.detail_window,
             settings: Mutex::new(config.settings),
             tokens: [
-                (config.page_token, Account::Page),
+                (config.page_token, Account::Page(0)),
                 (config.ig_token, Account::Instagram),
             ],
             webhooks: Webhooks::new(
@@ -97,17 +100,21 @@ impl Sim {
     }
 
     pub fn account_for(&self, token: &str) -> Option<Account> {
-        self.tokens
-            .iter()
-            .find(|(t, _)| t == token)
-            .map(|(_, a)| *a)
+        let fixed = self.tokens.iter().find(|(t, _)| t == token);
+        fixed.map(|(_, a)| *a).or_else(|| {
+            config::extra_page(&self.tokens[0].0, token, self.ds.pages()).map(Account::Page)
+        })
     }
 
-    pub fn token_of(&self, account: Account) -> &str {
-        self.tokens
-            .iter()
-            .find(|(_, a)| *a == account)
-            .map_or("", |(t, _)| t.as_str())
+    pub fn token_of(&self, account: Account) -> String {
+        match account {
+            Account::Page(k) if k > 0 => config::extra_token(&self.tokens[0].0, k),
+            _ => self
+                .tokens
+                .iter()
+                .find(|(_, a)| *a == account)
+                .map_or_else(String::new, |(t, _)| t.clone()),
+        }
     }
 
     pub fn settings(&self) -> Settings {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
 use crate::data::{self, Dataset, Thread, ANCHOR};
-use crate::ids::{Inbox, MessageRef, ThreadRef};
+use crate::ids::{Mailbox, MessageRef, ThreadRef};
 
 /// A thread's place in its list; a larger `Pos` comes earlier (newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,7 +84,8 @@ struct InboxOverlay {
 
 #[derive(Debug)]
 pub struct Overlay {
-    inboxes: [InboxOverlay; 2],
+    /// Only inboxes that changed have an entry, so thousands of Pages cost nothing until used.
+    inboxes: HashMap<Mailbox, InboxOverlay>,
     /// The newest update time of any thread; a new message is always later.
     newest: i64,
     changes: HashMap<MessageRef, Change>,
@@ -170,7 +171,11 @@ impl ThreadView<'_> {
 impl Overlay {
     pub fn view<'a>(&'a self, ds: &Dataset, t: ThreadRef) -> ThreadView<'a> {
         let base = ds.thread(t);
-        let (updated, added) = match self.inboxes[t.inbox.slot()].bumped.get(&t.index) {
+        let bumped = self
+            .inboxes
+            .get(&t.mailbox())
+            .and_then(|i| i.bumped.get(&t.index));
+        let (updated, added) = match bumped {
             Some(b) => (b.updated, &b.added[..]),
             None => (base.updated, &[][..]),
         };
@@ -203,7 +208,7 @@ impl Overlay {
         let created = now.max(self.newest + 1);
         self.newest = created;
         let seeded = ds.thread(t).messages;
-        let inbox = &mut self.inboxes[t.inbox.slot()];
+        let inbox = self.inboxes.entry(t.mailbox()).or_default();
         let bumped = inbox.bumped.entry(t.index).or_default();
         if bumped.updated != 0 {
             inbox.order.remove(&Pos::new(bumped.updated, t.index));
@@ -217,25 +222,33 @@ impl Overlay {
     }
 
     fn is_bumped(&self, t: ThreadRef) -> bool {
-        self.inboxes[t.inbox.slot()].bumped.contains_key(&t.index)
+        self.inboxes
+            .get(&t.mailbox())
+            .is_some_and(|i| i.bumped.contains_key(&t.index))
+    }
+
+    /// The bumped threads of an inbox by list position (empty when nothing changed there).
+    fn order(&self, mb: Mailbox) -> &BTreeMap<Pos, u32> {
+        static EMPTY: BTreeMap<Pos, u32> = BTreeMap::new();
+        self.inboxes.get(&mb).map_or(&EMPTY, |i| &i.order)
     }
 
     /// The threads after `cursor` in list order (all of them without a cursor).
     pub fn below<'a>(
         &'a self,
         ds: &'a Dataset,
-        inbox: Inbox,
+        mb: Mailbox,
         cursor: Option<Pos>,
     ) -> impl Iterator<Item = ThreadRef> + 'a {
-        let order = &self.inboxes[inbox.slot()].order;
+        let order = self.order(mb);
         let bumped: Box<dyn Iterator<Item = (&Pos, &u32)>> = match cursor {
             Some(c) => Box::new(order.range(..c).rev()),
             None => Box::new(order.iter().rev()),
         };
-        let start = cursor.map_or(0, |c| first_index(ds, inbox, |p| p < c));
-        let seeded = (start..ds.thread_count(inbox)).map(move |index| ThreadRef { inbox, index });
+        let start = cursor.map_or(0, |c| first_index(ds, mb, |p| p < c));
+        let seeded = (start..ds.thread_count(mb)).map(move |index| ThreadRef::new(mb, index));
         bumped
-            .map(move |(_, &index)| ThreadRef { inbox, index })
+            .map(move |(_, &index)| ThreadRef::new(mb, index))
             .chain(seeded.filter(move |t| !self.is_bumped(*t)))
     }
 
@@ -243,29 +256,29 @@ impl Overlay {
     pub fn above<'a>(
         &'a self,
         ds: &'a Dataset,
-        inbox: Inbox,
+        mb: Mailbox,
         cursor: Pos,
     ) -> impl Iterator<Item = ThreadRef> + 'a {
-        let end = first_index(ds, inbox, |p| p <= cursor);
+        let end = first_index(ds, mb, |p| p <= cursor);
         let seeded = (0..end)
             .rev()
-            .map(move |index| ThreadRef { inbox, index })
+            .map(move |index| ThreadRef::new(mb, index))
             .filter(move |t| !self.is_bumped(*t));
-        let bumped = self.inboxes[inbox.slot()]
-            .order
+        let bumped = self
+            .order(mb)
             .range((Bound::Excluded(cursor), Bound::Unbounded))
-            .map(move |(_, &index)| ThreadRef { inbox, index });
+            .map(move |(_, &index)| ThreadRef::new(mb, index));
         seeded.chain(bumped)
     }
 }
 
 /// The first seeded index whose position satisfies `pred`; seeded positions strictly
 /// decrease with the index, so `pred` is false then true and a binary search finds the switch.
-fn first_index(ds: &Dataset, inbox: Inbox, pred: impl Fn(Pos) -> bool) -> u32 {
-    let (mut lo, mut hi) = (0u32, ds.thread_count(inbox));
+fn first_index(ds: &Dataset, mb: Mailbox, pred: impl Fn(Pos) -> bool) -> u32 {
+    let (mut lo, mut hi) = (0u32, ds.thread_count(mb));
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let t = ThreadRef { inbox, index: mid };
+        let t = ThreadRef::new(mb, mid);
         if pred(Pos::new(ds.base_updated(t), mid)) {
             hi = mid;
         } else {
@@ -278,21 +291,22 @@ fn first_index(ds: &Dataset, inbox: Inbox, pred: impl Fn(Pos) -> bool) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::Inbox;
+
+    const MESSENGER: Mailbox = Mailbox {
+        page: 0,
+        inbox: Inbox::Messenger,
+    };
 
     fn walk(o: &Overlay, ds: &Dataset) -> Vec<u32> {
-        o.below(ds, Inbox::Messenger, None)
-            .map(|t| t.index)
-            .collect()
+        o.below(ds, MESSENGER, None).map(|t| t.index).collect()
     }
 
     #[test]
     fn bumped_thread_moves_to_the_top_and_walks_agree_both_ways() {
-        let ds = Dataset::new(3, 50, 5, (1, 3));
+        let ds = Dataset::fixed(3, 50, 5, (1, 3));
         let mut o = Overlay::default();
-        let t = |index| ThreadRef {
-            inbox: Inbox::Messenger,
-            index,
-        };
+        let t = |index| ThreadRef::new(MESSENGER, index);
         let msg = |text: &str, from_business| Added {
             created: 0,
             from_business,
@@ -310,14 +324,11 @@ mod tests {
         for (i, &index) in all.iter().enumerate() {
             let pos = o.view(&ds, t(index)).pos();
             let below: Vec<u32> = o
-                .below(&ds, Inbox::Messenger, Some(pos))
+                .below(&ds, MESSENGER, Some(pos))
                 .map(|t| t.index)
                 .collect();
             assert_eq!(below, all[i + 1..]);
-            let mut above: Vec<u32> = o
-                .above(&ds, Inbox::Messenger, pos)
-                .map(|t| t.index)
-                .collect();
+            let mut above: Vec<u32> = o.above(&ds, MESSENGER, pos).map(|t| t.index).collect();
             above.reverse();
             assert_eq!(above, all[..i]);
         }

@@ -11,14 +11,14 @@ pub mod text;
 
 use std::borrow::Cow;
 
-use crate::ids::{extend, hash, unit, Codec, Inbox, MessageRef, ThreadRef};
+use crate::ids::{extend, hash, unit, Codec, Inbox, Mailbox, MessageRef, ThreadRef};
 
-/// The fixed business accounts every client, test and demo relies on.
+/// The business accounts a token can belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Account {
-    /// The Facebook Page `Kitty Café`, with a Messenger inbox and the inbox of its linked
-    /// Instagram account.
-    Page,
+    /// A Facebook Page, with a Messenger inbox and the inbox of its linked Instagram account.
+    /// `Page(0)` is the fixed Page `Kitty Café`; `Page(k)`, k ≥ 1, is extra Page k (`--pages`).
+    Page(u32),
     /// The Instagram professional account `kittycafe` (Instagram Login).
     Instagram,
 }
@@ -33,6 +33,15 @@ pub const IG_TOKEN: &str = "sim-ig-token";
 pub const PSID_BASE: u64 = 24_000_000_000_000_000;
 /// Customer `i` of the Instagram inbox has IGSID `IGSID_BASE + i`.
 pub const IGSID_BASE: u64 = 17_850_000_000_000_000;
+/// Extra Page k has ID `EXTRA_PAGE_ID_BASE + k`.
+pub const EXTRA_PAGE_ID_BASE: u64 = 106_000_000_100_000;
+/// The Instagram account linked to extra Page k has ID `EXTRA_IG_ID_BASE + k`.
+pub const EXTRA_IG_ID_BASE: u64 = 17_841_400_100_000_000;
+/// Customer `i` of extra Page k has PSID `PSID_BASE + k × CUSTOMER_STRIDE + i` (IGSIDs
+/// likewise): PSIDs are Page-scoped on Graph, so no two Pages share a customer ID.
+pub const CUSTOMER_STRIDE: u64 = 100_000_000;
+/// The most extra Pages `--pages` may ask for.
+pub const MAX_PAGES: u32 = 100_000;
 
 /// The instant the seeded data is "as of": fixed, so every run serves the same bytes.
 /// 2026-11-20T09:00:00+0000.
@@ -42,36 +51,63 @@ pub const REQUEST_IDLE_SECS: i64 = 30 * 86_400;
 /// The seeded threads' update times spread over this many seconds before `ANCHOR`.
 const SPAN_SECS: i64 = 180 * 86_400;
 
-impl Account {
-    pub const ALL: [Account; 2] = [Account::Page, Account::Instagram];
+/// A number-valued ID: the fixed one for page 0, else `base + page`.
+fn numbered(page: u32, fixed: &'static str, base: u64) -> Cow<'static, str> {
+    match page {
+        0 => Cow::Borrowed(fixed),
+        k => Cow::Owned((base + u64::from(k)).to_string()),
+    }
+}
 
-    pub fn id(self) -> &'static str {
+impl Account {
+    pub fn id(self) -> Cow<'static, str> {
         match self {
-            Account::Page => PAGE_ID,
-            Account::Instagram => IG_ID,
+            Account::Page(k) => numbered(k, PAGE_ID, EXTRA_PAGE_ID_BASE),
+            Account::Instagram => Cow::Borrowed(IG_ID),
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Account> {
-        Account::ALL.into_iter().find(|a| a.id() == id)
+    /// A distinct number per account (the fixed ones keep 0 and 1), for hashing.
+    pub fn ordinal(self) -> u64 {
+        match self {
+            Account::Page(0) => 0,
+            Account::Instagram => 1,
+            Account::Page(k) => u64::from(k) + 1,
+        }
     }
 
-    /// The inboxes this account's token can read.
-    pub fn inboxes(self) -> &'static [Inbox] {
+    /// The page number of the inboxes this account reads (0 for the fixed accounts).
+    pub fn page(self) -> u32 {
         match self {
-            Account::Page => &[Inbox::Messenger, Inbox::Instagram],
+            Account::Page(k) => k,
+            Account::Instagram => 0,
+        }
+    }
+
+    /// The inboxes a Page token can read; `Dataset::inboxes` drops an extra Page's Instagram
+    /// inbox when it has none.
+    fn all_inboxes(self) -> &'static [Inbox] {
+        match self {
+            Account::Page(_) => &[Inbox::Messenger, Inbox::Instagram],
             Account::Instagram => &[Inbox::Instagram],
         }
     }
 
     /// The inbox `/{id}/conversations` lists when no `platform` is given.
     pub fn default_inbox(self) -> Inbox {
-        self.inboxes()[0]
+        self.all_inboxes()[0]
+    }
+
+    pub fn mailbox(self, inbox: Inbox) -> Mailbox {
+        Mailbox {
+            page: self.page(),
+            inbox,
+        }
     }
 
     pub fn host(self) -> &'static str {
         match self {
-            Account::Page => "facebook",
+            Account::Page(_) => "facebook",
             Account::Instagram => "instagram",
         }
     }
@@ -79,8 +115,17 @@ impl Account {
     /// Graph's name for the node type, as it appears in error messages.
     pub fn node_type(self) -> &'static str {
         match self {
-            Account::Page => "Page",
+            Account::Page(_) => "Page",
             Account::Instagram => "User",
+        }
+    }
+
+    /// The Page's name, or the Instagram account's username.
+    pub fn name(self) -> Cow<'static, str> {
+        match self {
+            Account::Page(0) => Cow::Borrowed(PAGE_NAME),
+            Account::Page(k) => Cow::Owned(format!("{PAGE_NAME} {k}")),
+            Account::Instagram => Cow::Borrowed(IG_USERNAME),
         }
     }
 }
@@ -210,56 +255,130 @@ pub struct Message {
     pub reply_to: Option<u32>,
 }
 
-/// The generator: sizes and seed, nothing else.
+/// Inbox sizes: the fixed accounts' and every extra Page's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sizes {
+    /// Messenger and Instagram threads of the fixed accounts.
+    pub threads: [u32; 2],
+    /// Extra Pages, numbered 1..=pages.
+    pub pages: u32,
+    /// Messenger and Instagram threads of each extra Page.
+    pub page_threads: [u32; 2],
+    /// Seeded messages per thread, MIN..=MAX.
+    pub messages: (u32, u32),
+}
+
+/// The generator: sizes and seed, nothing else, however many Pages there are.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub codec: Codec,
     seed: u64,
-    threads: [u32; 2],
-    messages: (u32, u32),
+    sizes: Sizes,
 }
 
+/// Mixed into the hashes of extra Pages, so each Page's inbox is its own.
+const PAGE_TAG: u64 = 0x7061_6765;
+
 impl Dataset {
-    pub fn new(seed: u64, messenger: u32, instagram: u32, messages: (u32, u32)) -> Self {
+    pub fn new(seed: u64, sizes: Sizes) -> Self {
         Self {
             codec: Codec::new(seed),
             seed,
-            threads: [messenger, instagram],
-            messages,
+            sizes,
         }
     }
 
-    pub fn thread_count(&self, inbox: Inbox) -> u32 {
-        self.threads[inbox.slot()]
-    }
-
-    fn h(&self, inbox: Inbox, parts: &[u64]) -> u64 {
-        extend(
-            hash(&[self.seed, inbox.slot() as u64]),
-            parts.iter().copied(),
+    /// The fixed accounts only, as before extra Pages existed (for unit tests).
+    #[cfg(test)]
+    pub fn fixed(seed: u64, messenger: u32, instagram: u32, messages: (u32, u32)) -> Self {
+        let threads = [messenger, instagram];
+        Self::new(
+            seed,
+            Sizes {
+                threads,
+                messages,
+                ..Sizes::default()
+            },
         )
     }
 
+    pub fn pages(&self) -> u32 {
+        self.sizes.pages
+    }
+
+    /// Threads of an inbox; 0 for a page that does not exist.
+    pub fn thread_count(&self, mb: Mailbox) -> u32 {
+        let sizes = match mb.page {
+            0 => &self.sizes.threads,
+            k if k <= self.sizes.pages => &self.sizes.page_threads,
+            _ => return 0,
+        };
+        sizes[mb.inbox.slot()]
+    }
+
+    /// The inboxes `account`'s token reads: an extra Page without Instagram threads has no
+    /// linked Instagram account.
+    pub fn inboxes(&self, account: Account) -> &'static [Inbox] {
+        let all = account.all_inboxes();
+        let mb = account.mailbox(Inbox::Instagram);
+        match account {
+            Account::Page(k) if k > 0 && self.thread_count(mb) == 0 => &all[..1],
+            _ => all,
+        }
+    }
+
+    /// The account an ID names, when it exists.
+    pub fn account(&self, id: &str) -> Option<Account> {
+        match id {
+            PAGE_ID => Some(Account::Page(0)),
+            IG_ID => Some(Account::Instagram),
+            _ => {
+                let n: u64 = id.parse().ok()?;
+                let k = u32::try_from(n.checked_sub(EXTRA_PAGE_ID_BASE)?).ok()?;
+                (1..=self.sizes.pages)
+                    .contains(&k)
+                    .then_some(Account::Page(k))
+            }
+        }
+    }
+
+    /// Every account: the fixed Page, the Instagram account, then the extra Pages in order.
+    pub fn accounts(&self) -> impl Iterator<Item = Account> {
+        [Account::Page(0), Account::Instagram]
+            .into_iter()
+            .chain((1..=self.sizes.pages).map(Account::Page))
+    }
+
+    fn h(&self, mb: Mailbox, parts: &[u64]) -> u64 {
+        let slot = mb.inbox.slot() as u64;
+        // Page 0 keeps the hashes it had before extra Pages existed.
+        let base = match mb.page {
+            0 => hash(&[self.seed, slot]),
+            k => hash(&[self.seed, slot, PAGE_TAG, u64::from(k)]),
+        };
+        extend(base, parts.iter().copied())
+    }
+
     /// Seconds between consecutive threads: the inbox spans `SPAN_SECS`, at least a minute apart.
-    fn thread_spacing(&self, inbox: Inbox) -> i64 {
-        (SPAN_SECS / i64::from(self.thread_count(inbox).max(1))).max(60)
+    fn thread_spacing(&self, mb: Mailbox) -> i64 {
+        (SPAN_SECS / i64::from(self.thread_count(mb).max(1))).max(60)
     }
 
     /// Strictly decreasing in the index: consecutive threads are `spacing ± jitter` apart with
     /// jitter below `spacing`, so no two threads share a time.
     pub fn base_updated(&self, t: ThreadRef) -> i64 {
-        let g = self.thread_spacing(t.inbox);
-        let jitter = (self.h(t.inbox, &[1, u64::from(t.index)]) % g as u64) as i64;
+        let g = self.thread_spacing(t.mailbox());
+        let jitter = (self.h(t.mailbox(), &[1, u64::from(t.index)]) % g as u64) as i64;
         ANCHOR - i64::from(t.index) * g - jitter
     }
 
     pub fn contains(&self, t: ThreadRef) -> bool {
-        t.index < self.thread_count(t.inbox)
+        t.index < self.thread_count(t.mailbox())
     }
 
     pub fn thread(&self, t: ThreadRef) -> Thread {
-        let h = |k: u64| self.h(t.inbox, &[k, u64::from(t.index)]);
-        let (lo, hi) = self.messages;
+        let h = |k: u64| self.h(t.mailbox(), &[k, u64::from(t.index)]);
+        let (lo, hi) = self.sizes.messages;
         let span = u64::from(hi - lo) + 1;
         let folder_roll = unit(h(3));
         let folder = match t.inbox {
@@ -288,7 +407,7 @@ impl Dataset {
 
     /// The thread's customer: one per thread, so `user_id` finds exactly one thread.
     pub fn customer(&self, t: ThreadRef) -> Person {
-        let h = |k: u64| self.h(t.inbox, &[8, u64::from(t.index), k]);
+        let h = |k: u64| self.h(t.mailbox(), &[8, u64::from(t.index), k]);
         let pick =
             |list: &'static [&'static str], k: u64| list[(h(k) % list.len() as u64) as usize];
         let c = &text::CULTURES[(h(0) % text::CULTURES.len() as u64) as usize];
@@ -308,44 +427,43 @@ impl Dataset {
             pick(text::USER_ADJ, 6),
             pick(text::USER_NOUN, 7)
         );
-        let base = match t.inbox {
-            Inbox::Messenger => PSID_BASE,
-            Inbox::Instagram => IGSID_BASE,
-        };
         Person {
-            id: (base + u64::from(t.index)).to_string(),
+            id: (customer_base(t.mailbox()) + u64::from(t.index)).to_string(),
             name: name.into(),
             username: username.into(),
         }
     }
 
-    pub fn business(inbox: Inbox) -> Person {
-        let id = match inbox {
-            Inbox::Messenger => PAGE_ID,
-            Inbox::Instagram => IG_ID,
+    /// The business side of an inbox: its Page, or its Instagram account.
+    pub fn business(mb: Mailbox) -> Person {
+        let page = Account::Page(mb.page);
+        let id = match mb.inbox {
+            Inbox::Messenger => page.id(),
+            Inbox::Instagram => numbered(mb.page, IG_ID, EXTRA_IG_ID_BASE),
+        };
+        let username = match mb.page {
+            0 => Cow::Borrowed(IG_USERNAME),
+            k => Cow::Owned(format!("{IG_USERNAME}{k}")),
         };
         Person {
-            id: id.to_owned(),
-            name: PAGE_NAME.into(),
-            username: IG_USERNAME.into(),
+            id: id.into_owned(),
+            name: page.name(),
+            username,
         }
     }
 
     /// The thread whose customer has this PSID / IGSID.
-    pub fn find_customer(&self, inbox: Inbox, user_id: &str) -> Option<ThreadRef> {
-        let base = match inbox {
-            Inbox::Messenger => PSID_BASE,
-            Inbox::Instagram => IGSID_BASE,
-        };
+    pub fn find_customer(&self, mb: Mailbox, user_id: &str) -> Option<ThreadRef> {
         let n: u64 = user_id.parse().ok()?;
-        let index = u32::try_from(n.checked_sub(base)?).ok()?;
-        let t = ThreadRef { inbox, index };
+        let index = u32::try_from(n.checked_sub(customer_base(mb))?).ok()?;
+        let t = ThreadRef::new(mb, index);
         self.contains(t).then_some(t)
     }
 
     /// Whether a seeded message was sent by the business. The customer always opens the thread.
     pub fn sent_by_business(&self, th: &Thread, k: u32) -> bool {
-        k > 0 && unit(self.h(th.r.inbox, &[9, u64::from(th.r.index), u64::from(k)])) < 0.45
+        let h = self.h(th.r.mailbox(), &[9, u64::from(th.r.index), u64::from(k)]);
+        k > 0 && unit(h) < 0.45
     }
 
     /// Strictly increasing in `k`, with the newest seeded message at the thread's update time.
@@ -355,7 +473,8 @@ impl Dataset {
         let jitter = if k >= newest {
             0
         } else {
-            (self.h(th.r.inbox, &[10, u64::from(th.r.index), u64::from(k)]) % th.gap as u64) as i64
+            (self.h(th.r.mailbox(), &[10, u64::from(th.r.index), u64::from(k)]) % th.gap as u64)
+                as i64
         };
         th.updated - steps * th.gap - jitter
     }
@@ -363,7 +482,8 @@ impl Dataset {
     /// Seeded message `k` (< `th.messages`) of a thread.
     pub fn message(&self, th: &Thread, k: u32) -> Message {
         let inbox = th.r.inbox;
-        let h = |j: u64| self.h(inbox, &[11, u64::from(th.r.index), u64::from(k), j]);
+        let mb = th.r.mailbox();
+        let h = |j: u64| self.h(mb, &[11, u64::from(th.r.index), u64::from(k), j]);
         let asset = h(1) % 1_000_000_000_000;
         let from_business = self.sent_by_business(th, k);
         let media = |landscape: bool| {
@@ -439,6 +559,15 @@ impl Dataset {
     }
 }
 
+/// The PSID (Messenger) or IGSID (Instagram) of an inbox's customer 0.
+pub fn customer_base(mb: Mailbox) -> u64 {
+    let base = match mb.inbox {
+        Inbox::Messenger => PSID_BASE,
+        Inbox::Instagram => IGSID_BASE,
+    };
+    base + u64::from(mb.page) * CUSTOMER_STRIDE
+}
+
 /// Whether a thread appears in lists: request-folder threads idle for more than 30 days do not.
 pub fn listed(folder: Folder, updated: i64) -> bool {
     folder != Folder::Pending || updated >= ANCHOR - REQUEST_IDLE_SECS
@@ -463,10 +592,11 @@ mod tests {
 
     #[test]
     fn threads_are_strictly_newest_first_and_messages_oldest_to_newest() {
-        let ds = Dataset::new(42, 300, 10, (1, 60));
+        let ds = Dataset::fixed(42, 300, 10, (1, 60));
         let mut prev = i64::MAX;
         for index in 0..300 {
             let t = ds.thread(ThreadRef {
+                page: 0,
                 inbox: Inbox::Messenger,
                 index,
             });
@@ -480,16 +610,29 @@ mod tests {
 
     #[test]
     fn customers_map_back_to_their_thread() {
-        let ds = Dataset::new(42, 100, 100, (1, 5));
-        for inbox in Inbox::ALL {
-            let t = ThreadRef { inbox, index: 57 };
-            assert_eq!(ds.find_customer(inbox, &ds.customer(t).id), Some(t));
+        let sizes = Sizes {
+            threads: [100, 100],
+            pages: 3,
+            page_threads: [60, 60],
+            messages: (1, 5),
+        };
+        let ds = Dataset::new(42, sizes);
+        for (inbox, page) in Inbox::ALL.into_iter().flat_map(|i| [(i, 0), (i, 2)]) {
+            let mb = Mailbox { page, inbox };
+            let t = ThreadRef::new(mb, 57);
+            assert_eq!(ds.find_customer(mb, &ds.customer(t).id), Some(t));
+            let other = Mailbox { page: 1, inbox };
+            assert_eq!(ds.find_customer(other, &ds.customer(t).id), None);
         }
-        assert_eq!(
-            ds.find_customer(Inbox::Messenger, "24000000000000100"),
-            None
-        );
-        assert_eq!(ds.find_customer(Inbox::Messenger, "abc"), None);
-        assert_eq!(ds.find_customer(Inbox::Messenger, "1"), None);
+        let messenger = Mailbox {
+            page: 0,
+            inbox: Inbox::Messenger,
+        };
+        assert_eq!(ds.find_customer(messenger, "24000000000000100"), None);
+        assert_eq!(ds.find_customer(messenger, "abc"), None);
+        assert_eq!(ds.find_customer(messenger, "1"), None);
+        assert_eq!(ds.account("106000000100003"), Some(Account::Page(3)));
+        assert_eq!(ds.account("106000000100004"), None);
+        assert_eq!(ds.account("106000000100000"), None);
     }
 }

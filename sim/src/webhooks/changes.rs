@@ -58,7 +58,7 @@ fn id(v: String) -> Obj {
 /// `sender`, `recipient` and `timestamp`, the start of every messaging item.
 fn item(sim: &Sim, t: ThreadRef, from_business: bool, timestamp_ms: i64) -> Obj {
     let customer = sim.ds.customer(t).id;
-    let business = Dataset::business(t.inbox).id;
+    let business = Dataset::business(t.mailbox()).id;
     let (sender, recipient) = if from_business {
         (business, customer)
     } else {

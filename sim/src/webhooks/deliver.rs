@@ -192,7 +192,7 @@ impl super::Inner {
 /// `{"object", "entry": [...]}`: one entry per thread, in the order the threads first appear.
 fn body(sim: &Sim, batch: &Batch) -> Obj {
     let time = sim.clock.now_ms();
-    let mut entries: Vec<(crate::ids::ThreadRef, &'static str, Vec<Json>)> = Vec::new();
+    let mut entries: Vec<(crate::ids::ThreadRef, String, Vec<Json>)> = Vec::new();
     for p in &batch.events {
         let e = &p.event;
         let item = Json::Obj(e.item.clone());

@@ -21,7 +21,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::data::{IG_ID, PAGE_ID};
+use crate::data::Dataset;
 use crate::ids::{hash, unit, Inbox, ThreadRef};
 use crate::json::Obj;
 use crate::state::Sim;
@@ -66,11 +66,8 @@ impl Event {
 
     /// The Page for Messenger; for Instagram the professional account, whether its inbox is
     /// read through the Page or through Instagram Login (the simulator's two views of it).
-    fn entry_id(&self) -> &'static str {
-        match self.thread.inbox {
-            Inbox::Messenger => PAGE_ID,
-            Inbox::Instagram => IG_ID,
-        }
+    fn entry_id(&self) -> String {
+        Dataset::business(self.thread.mailbox()).id
     }
 }
 
@@ -249,6 +246,7 @@ impl Webhooks {
                 "seed": s.traffic.seed,
                 "steps": s.traffic.step,
                 "limit": s.traffic.limit,
+                "accounts": s.traffic.accounts,
             },
         });
         if let Some(reason) = &s.disabled_reason {

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 
 use super::{changes, handshake, traffic, truth};
 use crate::control::{error, parse_body};
-use crate::data::Account;
 use crate::ids::Inbox;
 use crate::state::Sim;
 
@@ -95,12 +94,21 @@ struct Traffic {
     rate: f64,
     seed: Option<u64>,
     steps: Option<u64>,
+    /// Only these accounts' inboxes change; all accounts' when left out.
+    accounts: Option<Vec<String>>,
 }
 
 async fn set_traffic(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     let req: Traffic = match parse_body(&body) {
         Ok(r) => r,
         Err(r) => return *r,
+    };
+    let spread = match req.accounts {
+        None => None,
+        Some(ids) => match traffic::Spread::only(&sim, ids) {
+            Ok(s) => Some(s),
+            Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        },
     };
     let patch = crate::config::SettingsPatch {
         live_traffic: Some(req.rate),
@@ -109,7 +117,7 @@ async fn set_traffic(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
     if let Err(e) = sim.settings_mut().apply(patch) {
         return error(StatusCode::BAD_REQUEST, e);
     }
-    traffic::restart(&sim, req.seed.unwrap_or(sim.seed), req.steps);
+    traffic::restart(&sim, req.seed.unwrap_or(sim.seed), req.steps, spread);
     Json(sim.webhooks.status()).into_response()
 }
 
@@ -189,7 +197,7 @@ struct TruthQuery {
 }
 
 async fn ground_truth(State(sim): State<Arc<Sim>>, Query(q): Query<TruthQuery>) -> Response {
-    let account = match q.account.as_deref().map(Account::from_id) {
+    let account = match q.account.as_deref().map(|id| sim.ds.account(id)) {
         Some(None) => return error(StatusCode::NOT_FOUND, "unknown account"),
         Some(a) => a,
         None => None,

@@ -9,7 +9,7 @@ use tokio::time::{sleep, sleep_until, Instant};
 
 use super::changes;
 use crate::data::text;
-use crate::ids::{hash, unit, Inbox, MessageRef, ThreadRef};
+use crate::ids::{hash, unit, Inbox, Mailbox, MessageRef, ThreadRef};
 use crate::state::Sim;
 use crate::store::Added;
 
@@ -19,6 +19,9 @@ pub struct State {
     pub step: u64,
     /// Stop after this many steps: a test asks for exactly N changes.
     pub limit: Option<u64>,
+    /// The account IDs traffic is limited to, as asked; None: every account.
+    pub accounts: Option<Vec<String>>,
+    spread: Option<Spread>,
 }
 
 impl State {
@@ -27,8 +30,78 @@ impl State {
             seed,
             step: 0,
             limit: None,
+            accounts: None,
+            spread: None,
         }
     }
+}
+
+/// The inboxes traffic is limited to: every thread in them is equally likely.
+#[derive(Debug, Clone)]
+pub struct Spread {
+    ids: Vec<String>,
+    mailboxes: Vec<Mailbox>,
+}
+
+impl Spread {
+    /// The inboxes of these accounts; the fixed Page's Instagram inbox, which is also the
+    /// Instagram account's, counts once.
+    pub fn only(sim: &Sim, ids: Vec<String>) -> Result<Self, String> {
+        let mut mailboxes = Vec::new();
+        for id in &ids {
+            let a = sim
+                .ds
+                .account(id)
+                .ok_or_else(|| format!("unknown account {id}"))?;
+            for &inbox in sim.ds.inboxes(a) {
+                let mb = a.mailbox(inbox);
+                if !mailboxes.contains(&mb) {
+                    mailboxes.push(mb);
+                }
+            }
+        }
+        Ok(Self { ids, mailboxes })
+    }
+
+    /// Thread `pick` of the listed inboxes, counted in order.
+    fn locate(&self, sim: &Sim, mut pick: u64) -> Option<ThreadRef> {
+        for &mb in &self.mailboxes {
+            let n = u64::from(sim.ds.thread_count(mb));
+            if pick < n {
+                return Some(ThreadRef::new(mb, pick as u32));
+            }
+            pick -= n;
+        }
+        None
+    }
+
+    fn total(&self, sim: &Sim) -> u64 {
+        let counts = self.mailboxes.iter().map(|&mb| sim.ds.thread_count(mb));
+        counts.map(u64::from).sum()
+    }
+}
+
+/// Every thread of every account, counted as the fixed Messenger inbox, the fixed Instagram
+/// inbox, then each extra Page's Messenger and Instagram threads: by arithmetic, so a step
+/// costs the same with 2,000 Pages. Without extra Pages this is the sequence traffic always had.
+fn everywhere(sim: &Sim) -> (u64, impl Fn(u64) -> ThreadRef + '_) {
+    let count = |page, inbox| u64::from(sim.ds.thread_count(Mailbox { page, inbox }));
+    let fixed = [count(0, Inbox::Messenger), count(0, Inbox::Instagram)];
+    let per_page = [count(1, Inbox::Messenger), count(1, Inbox::Instagram)];
+    let page_total = per_page[0] + per_page[1];
+    let total = fixed[0] + fixed[1] + u64::from(sim.ds.pages()) * page_total;
+    let locate = move |pick: u64| {
+        let (page, within, counts) = match pick.checked_sub(fixed[0] + fixed[1]) {
+            None => (0, pick, fixed),
+            Some(rest) => ((rest / page_total) as u32 + 1, rest % page_total, per_page),
+        };
+        let (inbox, index) = match within.checked_sub(counts[0]) {
+            None => (Inbox::Messenger, within),
+            Some(i) => (Inbox::Instagram, i),
+        };
+        ThreadRef::new(Mailbox { page, inbox }, index as u32)
+    };
+    (total, locate)
 }
 
 pub async fn run(sim: Arc<Sim>) {
@@ -54,10 +127,13 @@ pub async fn run(sim: Arc<Sim>) {
     }
 }
 
-/// Restarts the sequence with `seed`, for at most `limit` steps.
-pub fn restart(sim: &Sim, seed: u64, limit: Option<u64>) {
+/// Restarts the sequence with `seed`, for at most `limit` steps, over `spread` (None: every
+/// account).
+pub fn restart(sim: &Sim, seed: u64, limit: Option<u64>, spread: Option<Spread>) {
     sim.webhooks.lock().traffic = State {
         limit,
+        accounts: spread.as_ref().map(|s| s.ids.clone()),
+        spread,
         ..State::new(seed)
     };
 }
@@ -84,14 +160,14 @@ fn newest(sim: &Sim, t: ThreadRef, business: bool) -> Option<MessageRef> {
 /// limit is reached. The step is counted once its change is made, so a reader that sees
 /// `traffic.steps` at N (or at the limit) sees every change up to N in the inbox.
 pub fn step(sim: &Sim) -> bool {
-    let (seed, n) = {
+    let (seed, n, spread) = {
         let s = sim.webhooks.lock();
         if s.traffic.limit.is_some_and(|l| s.traffic.step >= l) {
             return false;
         }
-        (s.traffic.seed, s.traffic.step + 1)
+        (s.traffic.seed, s.traffic.step + 1, s.traffic.spread.clone())
     };
-    make_step(sim, seed, n);
+    make_step(sim, seed, n, spread.as_ref());
     let mut s = sim.webhooks.lock();
     // Unless a reset or a restart began another sequence meanwhile.
     if s.traffic.seed == seed && s.traffic.step == n - 1 {
@@ -101,26 +177,20 @@ pub fn step(sim: &Sim) -> bool {
 }
 
 /// Makes the change of step `n` of the sequence `seed`.
-fn make_step(sim: &Sim, seed: u64, n: u64) {
+fn make_step(sim: &Sim, seed: u64, n: u64, spread: Option<&Spread>) {
     let h = |k: u64| hash(&[seed, 0x7472_6166, n, k]);
-    let counts = [
-        sim.ds.thread_count(Inbox::Messenger),
-        sim.ds.thread_count(Inbox::Instagram),
-    ];
-    let total = u64::from(counts[0]) + u64::from(counts[1]);
-    if total == 0 {
+    let t = match spread {
+        Some(spread) => match spread.total(sim) {
+            0 => None,
+            total => spread.locate(sim, h(0) % total),
+        },
+        None => match everywhere(sim) {
+            (0, _) => None,
+            (total, locate) => Some(locate(h(0) % total)),
+        },
+    };
+    let Some(t) = t else {
         return;
-    }
-    let pick = h(0) % total;
-    let t = match u32::try_from(pick).ok().filter(|&p| p < counts[0]) {
-        Some(index) => ThreadRef {
-            inbox: Inbox::Messenger,
-            index,
-        },
-        None => ThreadRef {
-            inbox: Inbox::Instagram,
-            index: (pick - u64::from(counts[0])) as u32,
-        },
     };
     let say = |business: bool| {
         let bank = if business {

@@ -17,14 +17,19 @@ pub fn inbox(
     account: Option<Account>,
     platform: Option<Inbox>,
 ) -> Result<Value, String> {
-    let inbox = match (account, platform) {
-        (Some(a), Some(p)) if !a.inboxes().contains(&p) => {
-            return Err(format!("account {} has no {} inbox", a.id(), p.name()))
+    let account = account.unwrap_or(Account::Page(0));
+    let inbox = match platform {
+        Some(p) if !sim.ds.inboxes(account).contains(&p) => {
+            return Err(format!(
+                "account {} has no {} inbox",
+                account.id(),
+                p.name()
+            ))
         }
-        (_, Some(p)) => p,
-        (Some(a), None) => a.default_inbox(),
-        (None, None) => Inbox::Messenger,
+        Some(p) => p,
+        None => account.default_inbox(),
     };
+    let mb = account.mailbox(inbox);
     let overlay = sim.overlay();
     let query = Query::default();
     let links = Links {
@@ -42,13 +47,13 @@ pub fn inbox(
         links: &links,
     };
     let threads: Vec<Value> = overlay
-        .below(&sim.ds, inbox, None)
+        .below(&sim.ds, mb, None)
         .map(|t| thread(&cx, &overlay.view(&sim.ds, t)))
         .collect();
     Ok(json!({
         "platform": inbox.name(),
         "object": match inbox { Inbox::Messenger => "page", Inbox::Instagram => "instagram" },
-        "entry_id": Dataset::business(inbox).id,
+        "entry_id": Dataset::business(mb).id,
         "threads": threads,
     }))
 }
