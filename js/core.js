@@ -127,9 +127,9 @@ export function defineApi(defaultLoader) {
   // The wasm Inbox, whose methods are synchronous: it is built once the module is loaded, which
   // Node and Workers do on the spot; browsers `await initWasm()` first.
   class Inbox extends glue.Inbox {
-    constructor() {
+    constructor(options) {
       if (!trySyncInit()) throw new GraphApiError("new Inbox() needs the wasm module loaded: await initWasm() first", { kind: "invalid_argument" });
-      super();
+      super(options);
     }
   }
 

@@ -52,9 +52,10 @@ pub use crate::client::{
 pub use crate::core::error::{ErrorKind, GraphApiError};
 pub use crate::core::hmac::verify_signature_header;
 pub use crate::core::inbox::{
-    changes_of_event, changes_of_sync, thread_key, thread_view, EventChanges, Inbox, InboxAccount,
-    InboxThread, MessageChange, MessageRecord, ReactionRecord, Source, SyncChanges, ThreadChange,
-    ThreadRecord, SINCE_OVERLAP_MS,
+    changes_of_event, changes_of_sync, thread_key, thread_view, EditRecord, EventChanges, Inbox,
+    InboxAccount, InboxOptions, InboxThread, InboxThreadOf, MessageChange, MessageRecord,
+    ReactionRecord, Source, SyncChanges, ThreadChange, ThreadRecord, GRAPH_LAG_MS,
+    SINCE_OVERLAP_MS,
 };
 pub use crate::core::models::{
     known_fields, Attachment, Conversation, Cursors, Extra, GenericTemplate, ImageData, Message,
@@ -68,8 +69,9 @@ pub use crate::core::proof::{app_secret_proof, AppSecretProof};
 pub use crate::core::secret::Secret;
 pub use crate::core::usage::{AppUsage, BusinessUseCaseUsage, Usage};
 pub use crate::core::webhook::{
-    parse_json_events, parse_webhook, reread_event, ReactionAction, WebhookEvent,
-    WebhookEventDetail, WebhookOptions, WebhookReceiver, DEFAULT_MAX_BODY_BYTES,
+    parse_json_events, parse_webhook, reread_event, JsonEvent, ReactionAction, WebhookEvent,
+    WebhookEventDetail, WebhookEventDetailOf, WebhookEventOf, WebhookOptions, WebhookReceiver,
+    DEFAULT_MAX_BODY_BYTES,
 };
 pub use crate::sync::{InboxSync, SyncOptions, SyncProgress, SyncedConversation};
 pub use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};

@@ -3,8 +3,9 @@
 //! order that paging is built on.
 //!
 //! A thread that gets a new message leaves its seeded place and goes on top with an update
-//! time newer than every other thread, so the list is always: bumped threads (newest bump
-//! first), then the seeded threads that were not bumped, in index order.
+//! time newer than every seeded thread, so the list is always: bumped threads (newest bump
+//! first; threads bumped in the same second by index, as Graph's whole-second times tie), then
+//! the seeded threads that were not bumped, in index order.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
@@ -82,25 +83,12 @@ struct InboxOverlay {
     order: BTreeMap<Pos, u32>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Overlay {
     /// Only inboxes that changed have an entry, so thousands of Pages cost nothing until used.
     inboxes: HashMap<Mailbox, InboxOverlay>,
-    /// The newest update time of any thread; a new message is always later.
-    newest: i64,
     changes: HashMap<MessageRef, Change>,
     reads: HashMap<ThreadRef, Read>,
-}
-
-impl Default for Overlay {
-    fn default() -> Self {
-        Self {
-            inboxes: Default::default(),
-            newest: ANCHOR,
-            changes: HashMap::new(),
-            reads: HashMap::new(),
-        }
-    }
 }
 
 /// A thread as it is now: the seeded thread plus any added messages.
@@ -197,7 +185,10 @@ impl Overlay {
     }
 
     /// Appends a newest message to a thread, which moves it to the top of its list.
-    /// Returns the new message and its time (strictly later than every thread's update time).
+    /// Returns the new message and its time: now, but later than every seeded thread and than
+    /// the thread's own previous message. Not later than every other thread: under heavy
+    /// traffic that would run the clock ahead of the wall clock by seconds per second, while
+    /// Graph gives messages of the same second the same time.
     pub fn add(
         &mut self,
         ds: &Dataset,
@@ -205,11 +196,10 @@ impl Overlay {
         mut message: Added,
         now: i64,
     ) -> (MessageRef, i64) {
-        let created = now.max(self.newest + 1);
-        self.newest = created;
         let seeded = ds.thread(t).messages;
         let inbox = self.inboxes.entry(t.mailbox()).or_default();
         let bumped = inbox.bumped.entry(t.index).or_default();
+        let created = now.max(ANCHOR + 1).max(bumped.updated + 1);
         if bumped.updated != 0 {
             inbox.order.remove(&Pos::new(bumped.updated, t.index));
         }

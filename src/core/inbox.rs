@@ -41,11 +41,12 @@ use crate::sync::SyncedConversation;
 /// would lose messages.
 pub const SINCE_OVERLAP_MS: i64 = 60_000;
 
-/// How long a change may take to show in Graph reads, and how far this machine's clock may be
-/// from Meta's: a webhook change this much older than a Graph read is taken as shown by it (the
-/// read outranks it), and a stored message this much older than a complete listing that does not
-/// list it was removed. Erring long keeps a stale reaction a little longer; erring short could
-/// remove a message Graph was still about to list.
+/// The default of how long a change may take to show in Graph reads, plus how far this
+/// machine's clock may be from Meta's ([`InboxOptions`]): a Graph read at `t` shows
+/// everything before `t - lag`. A webhook change older than that yields to what the read shows,
+/// and a stored message older than that which a complete listing does not list was removed.
+/// Erring long keeps a stale reaction a little longer; erring short could remove a message Graph
+/// was still about to list.
 pub const GRAPH_LAG_MS: i64 = 30_000;
 
 /// The key of a thread: `"<platform>:<accountId>:<userId>"`.
@@ -63,6 +64,16 @@ pub struct InboxAccount {
     pub platform: Platform,
     /// The Page or Instagram account id.
     pub account_id: String,
+}
+
+/// Settings of an in-memory [`Inbox`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InboxOptions {
+    /// How long a change may take to show in Graph reads, plus clock skew, in ms (default
+    /// 30,000): a sync read at `t` shows every change before `t - graphLagMs`.
+    pub graph_lag_ms: Option<i64>,
 }
 
 /// What a store keeps per thread.
@@ -196,11 +207,11 @@ fn raise(slot: &mut i64, value: i64) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
-    /// A Graph read (a sync) at `read_ms` (unix ms, 0 when unknown): second-precision time,
-    /// the sender's name, attachment ids, and the state of edits and reactions at that time.
+    /// A Graph read (a sync): second-precision time, the sender's name, attachment ids, and the
+    /// state of edits and reactions up to `shows_until_ms`.
     Graph {
-        /// When Graph was read.
-        read_ms: i64,
+        /// The read time less the lag ([`GRAPH_LAG_MS`]), unix ms; 0 when unknown.
+        shows_until_ms: i64,
     },
     /// A webhook: millisecond time; details that outlive Graph's newest-20 window.
     Webhook,
@@ -223,9 +234,9 @@ pub struct MessageRecord {
     pub message: Option<Value>,
     /// A Graph copy has been merged in.
     pub from_graph: bool,
-    /// The newest detailed Graph copy's read time, unix ms (0: none): webhook edits and
-    /// reactions older than it (less [`GRAPH_LAG_MS`]) are shown by it.
-    pub graph_read_ms: i64,
+    /// Up to when the newest detailed Graph copy shows the message's state, unix ms (its read
+    /// time less the lag; 0: unknown): webhook edits and reactions before it yield to it.
+    pub graph_shows_until_ms: i64,
     /// The newest edit.
     pub edit: Option<EditRecord>,
     /// Each customer's newest reaction event.
@@ -295,7 +306,7 @@ impl MessageRecord {
             precise: false,
             message: None,
             from_graph: false,
-            graph_read_ms: 0,
+            graph_shows_until_ms: 0,
             edit: None,
             reactions: Vec::new(),
             deleted: false,
@@ -361,9 +372,9 @@ impl MessageRecord {
         let graph_wins = source != Source::Webhook;
         changed |= graph_wins && !self.from_graph;
         self.from_graph |= graph_wins;
-        if let Source::Graph { read_ms } = source {
+        if let Source::Graph { shows_until_ms } = source {
             if is_detailed(copy) {
-                changed |= raise(&mut self.graph_read_ms, read_ms);
+                changed |= raise(&mut self.graph_shows_until_ms, shows_until_ms);
             }
         }
         let mut merged = match &self.message {
@@ -406,7 +417,7 @@ impl MessageRecord {
 
     /// Whether a webhook change at `timestamp` is newer than what the newest Graph read shows.
     fn outranks(&self, timestamp: i64) -> bool {
-        timestamp + GRAPH_LAG_MS > self.graph_read_ms
+        timestamp >= self.graph_shows_until_ms
     }
 
     /// Graph's `reactions` page (`{data: [{reaction, users: [{id}]}]}`) with each reactor known
@@ -549,7 +560,7 @@ pub struct SyncChanges {
     pub messages: Vec<(String, MessageChange)>,
     /// A sync lists every message of a thread, so a stored message of this thread that is not
     /// listed and older than this time was removed: apply [`MessageChange::Removed`] to it.
-    /// Unix ms: the newest listed message's, or the read time less [`GRAPH_LAG_MS`] if later;
+    /// Unix ms: the newest listed message's, or up to when the read shows the thread if later;
     /// newer messages may have arrived after the listing.
     pub complete_before_ms: i64,
 }
@@ -565,14 +576,16 @@ impl SyncChanges {
     }
 }
 
-/// The changes a synced conversation (Graph JSON) makes to the inbox of `account`. The
+/// The changes a synced conversation (Graph JSON) makes to the inbox of `account`, read from
+/// Graph at a time that shows everything before `shows_until_ms` (its `readAt` less the lag,
+/// e.g. [`GRAPH_LAG_MS`]; 0 when unknown). The
 /// customer is the participant who is not the account; `invalid_argument` when there is none (the
 /// sync did not ask for participants, or `account` is not this inbox's).
 pub fn changes_of_sync(
     conversation: &Value,
     listed: &[Value],
     account: &InboxAccount,
-    read_ms: i64,
+    shows_until_ms: i64,
 ) -> Result<SyncChanges, GraphApiError> {
     let conversation_id = id_of(conversation).unwrap_or_default();
     let participants = conversation.get("participants").filter(|p| !p.is_null());
@@ -602,7 +615,7 @@ pub fn changes_of_sync(
         let change = MessageChange::Seen {
             message: m.clone(),
             time_ms,
-            source: Source::Graph { read_ms },
+            source: Source::Graph { shows_until_ms },
         };
         messages.push((id_of(m).unwrap_or_default(), change));
     }
@@ -615,7 +628,7 @@ pub fn changes_of_sync(
             participants: participants.cloned(),
         },
         messages,
-        complete_before_ms: newest.max(read_ms - GRAPH_LAG_MS),
+        complete_before_ms: newest.max(shows_until_ms),
     })
 }
 
@@ -658,8 +671,10 @@ pub struct InboxThreadOf<M, P> {
 }
 
 /// An in-memory inbox of any number of accounts, merged by the rules of this module.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Inbox {
+    /// See [`GRAPH_LAG_MS`].
+    graph_lag_ms: i64,
     threads: HashMap<String, ThreadRecord>,
     /// By (account, message id).
     messages: HashMap<(String, String), MessageRecord>,
@@ -667,10 +682,26 @@ pub struct Inbox {
     by_thread: HashMap<String, HashSet<String>>,
 }
 
+impl Default for Inbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Inbox {
     /// An empty inbox.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_options(&InboxOptions::default())
+    }
+
+    /// An empty inbox with these settings.
+    pub fn with_options(options: &InboxOptions) -> Self {
+        Self {
+            graph_lag_ms: options.graph_lag_ms.unwrap_or(GRAPH_LAG_MS).max(0),
+            threads: HashMap::new(),
+            messages: HashMap::new(),
+            by_thread: HashMap::new(),
+        }
     }
 
     /// Merges one synced conversation of `account`'s inbox (what `sync_inbox` yields).
@@ -693,7 +724,12 @@ impl Inbox {
         account: &InboxAccount,
         read_ms: i64,
     ) -> Result<(), GraphApiError> {
-        let changes = changes_of_sync(conversation, messages, account, read_ms)?;
+        let shows_until_ms = if read_ms > 0 {
+            read_ms - self.graph_lag_ms
+        } else {
+            0
+        };
+        let changes = changes_of_sync(conversation, messages, account, shows_until_ms)?;
         let (platform, account_id) = (account.platform, account.account_id.as_str());
         self.thread_record(platform, account_id, &changes.user_id)
             .apply(&changes.thread_change);

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::webhooks::{KeptEvent, SyncedJson};
 use crate::client::{ClientOptions, TokenTransport};
 use crate::core::error::GraphApiError;
-use crate::core::inbox::InboxAccount;
+use crate::core::inbox::{InboxAccount, InboxOptions};
 use crate::core::options::{
     ConversationsOptions, FindConversationOptions, GetOptions, ListConversationsOptions,
     ListMessagesOptions, MessagesOptions, Platform,
@@ -261,6 +261,14 @@ impl<'a> JsOptions<'a> {
         let text = js_sys::JSON::stringify(&v).ok().and_then(|t| t.as_string());
         let value = text.and_then(|t| serde_json::from_str(&t).ok());
         value.map(Some).ok_or_else(|| self.bad(key, "JSON"))
+    }
+}
+
+impl FromJs for InboxOptions {
+    fn from_js(o: &JsOptions) -> Result<Self, GraphApiError> {
+        Ok(InboxOptions {
+            graph_lag_ms: o.whole("graphLagMs")?,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{to_js, to_js_error};
 use super::options::{FromJs, JsOptions};
 use crate::core::error::GraphApiError;
-use crate::core::inbox::{Inbox as CoreInbox, InboxAccount};
+use crate::core::inbox::{Inbox as CoreInbox, InboxAccount, InboxOptions};
 use crate::core::options::Platform;
 use crate::core::webhook::{parse_json_events, reread_event};
 
@@ -73,7 +73,6 @@ fn read<T: FromJs>(value: &JsValue, what: &'static str) -> Result<T, GraphApiErr
 /// Synced history and live webhook events merged into one exact inbox, in memory. Any number of
 /// accounts; every method is synchronous.
 #[wasm_bindgen]
-#[derive(Default)]
 pub struct Inbox {
     inner: CoreInbox,
 }
@@ -82,8 +81,13 @@ pub struct Inbox {
 impl Inbox {
     /// An empty inbox.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Inbox {
-        Inbox::default()
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "InboxOptions")] options: Option<JsValue>,
+    ) -> Result<Inbox, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let o: InboxOptions = read(&options, "options").map_err(to_js_error)?;
+        let inner = CoreInbox::with_options(&o);
+        Ok(Inbox { inner })
     }
 
     /// Merges one item `syncInbox` yielded, of `account`'s inbox: the id webhooks use as

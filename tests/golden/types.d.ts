@@ -407,6 +407,17 @@ export interface AppSecretProof {
 }
 
 /**
+ * Settings of an in-memory [`Inbox`].
+ */
+export interface InboxOptions {
+    /**
+     * How long a change may take to show in Graph reads, plus clock skew, in ms (default
+     * 30,000): a sync read at `t` shows every change before `t - graphLagMs`.
+     */
+    graphLagMs: number | undefined;
+}
+
+/**
  * The last usage Graph reported, as `client.usage`.
  */
 export interface Usage {
@@ -735,7 +746,7 @@ export class Inbox {
     /**
      * An empty inbox.
      */
-    constructor();
+    constructor(options: InboxOptions);
     /**
      * The `since` of the next incremental `syncInbox` (the newest known activity, less a
      * minute), or `undefined` while empty. Read it before deliveries resume after a gap.

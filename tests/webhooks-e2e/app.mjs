@@ -11,9 +11,9 @@
 //                          reactions: { mid: the newest reaction event received for it } }
 // The whole state lives in this closure, so it survives /down and /up.
 
-export async function createApp(api, { simUrl, appSecret, verifyToken }) {
+export async function createApp(api, { simUrl, appSecret, verifyToken, graphLagMs }) {
   await api.initWasm();
-  const inbox = new api.Inbox();
+  const inbox = new api.Inbox({ graphLagMs });
   const receiver = new api.WebhookReceiver({ appSecret, verifyToken });
   const distinct = new Set();
   const stats = { posts: 0, events: 0, appliedAt: {}, reactions: {} };

@@ -4,9 +4,9 @@ import { createServer } from "node:http";
 import { Readable } from "node:stream";
 import * as api from "graph-conversations";
 import { createApp } from "./app.mjs";
-import { APP_SECRET, VERIFY_TOKEN } from "./settings.mjs";
+import { APP_SECRET, GRAPH_LAG_MS, VERIFY_TOKEN } from "./settings.mjs";
 
-const app = await createApp(api, { simUrl: process.argv[2], appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+const app = await createApp(api, { simUrl: process.argv[2], appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, graphLagMs: GRAPH_LAG_MS });
 const server = createServer(async (req, res) => {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
