@@ -82,7 +82,7 @@ impl Inbox {
     /// An empty inbox.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "InboxOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "InboxOptions")] options: Option<JsValue>,
     ) -> Result<Inbox, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let o: InboxOptions = read(&options, "options").map_err(to_js_error)?;

@@ -746,7 +746,7 @@ export class Inbox {
     /**
      * An empty inbox.
      */
-    constructor(options: InboxOptions);
+    constructor(options?: InboxOptions);
     /**
      * The `since` of the next incremental `syncInbox` (the newest known activity, less a
      * minute), or `undefined` while empty. Read it before deliveries resume after a gap.
