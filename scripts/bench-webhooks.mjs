@@ -123,6 +123,15 @@ Command: \`node scripts/bench-webhooks.mjs\` (part of \`make bench\`). Goal: ≤
 | deliveries | baseline events/s | receive (verify + parse) events/s | receive + merge events/s |
 |---|---|---|---|
 ${table}
+
+Not met. The baseline hands V8's own \`JSON.parse\` the bytes; the package parses them in wasm
+into a JSON tree (about 8 µs per event natively, most of it allocation), builds each event's Graph
+\`Message\` through the schema, and serialises the events, their \`raw\` included, back to JS
+(about 2.7× the input). Merging passes each event back into the wasm, where it is read again from
+its \`raw\` by the one parser and merged. Ways to close the gap, left for later: a streaming parse
+that skips the tree, \`raw\` attached in JS from one \`JSON.parse\` instead of crossing twice, and
+merging the events of a delivery without returning them to JS first. For scale: at 13,000
+merged events/s, a batch of 1,000 updates (the most Meta puts in one POST) takes under 0.1 s.
 `;
 console.log(text);
 writeSection("## Webhook throughput", text);
