@@ -6,7 +6,7 @@
 //! 2. Load the records they name (a [`ThreadRecord`] by key, a [`MessageRecord`] by account and
 //!    message id; a new one when absent), apply each change with [`ThreadRecord::apply`] or
 //!    [`MessageRecord::apply`], and write back the records that report a change.
-//! 3. Show a message with [`MessageRecord::view`].
+//! 3. Show a thread with [`thread_view`] (each message by [`MessageRecord::view`]).
 //!
 //! The rules, each order-independent so that duplicates, redeliveries and reordering change
 //! nothing: a message id is stored once; a detailed copy is never replaced by a less detailed
@@ -15,6 +15,11 @@
 //! attachment ids); edits keep the highest `num_edit`; each customer's reaction ends in the state
 //! of their newest reaction event; a read keeps the newest watermark; an unsent message stays
 //! removed (a tombstone), whatever arrives later; order is by message time, never arrival.
+//!
+//! A sync is a snapshot taken at its `readAt`: it shows every change before `readAt` less the lag
+//! ([`GRAPH_LAG_MS`]). Webhook edits and reactions older than that yield to what it shows, and a
+//! stored message older than that which it no longer lists was removed, so the next sync after a
+//! gap in deliveries repairs what the gap lost (Messenger sends no unsend webhook at all).
 //!
 //! Records hold messages as Graph JSON, so a store can keep them as they are, fields Graph adds
 //! later included, and the wasm build ships no typed decoder; [`Inbox`] also reads and shows the
