@@ -6,7 +6,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
@@ -76,6 +76,13 @@ impl Transport for ReqwestTransport {
 
     fn now_ms(&self) -> f64 {
         self.started.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn unix_ms(&self) -> f64 {
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        since_epoch.as_secs_f64() * 1000.0
     }
 
     fn random(&self) -> f64 {

@@ -257,7 +257,7 @@ impl<T: Transport + Clone> InboxSync<T> {
             let Some(page) = self.next_list_page().await? else {
                 return Ok(None);
             };
-            self.page_read_ms = self.client.transport().now_ms();
+            self.page_read_ms = self.client.transport().unix_ms();
             let pending = self.planner.accept_list_page(page);
             self.pending = pending.into();
             if self.pending.is_empty() {

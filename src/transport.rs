@@ -54,6 +54,12 @@ pub trait Transport {
     async fn sleep(&self, ms: f64);
     /// Milliseconds on any monotonic-enough clock (only differences are used).
     fn now_ms(&self) -> f64;
+    /// The wall clock, unix milliseconds: when a sync read Graph (`SyncedConversation::read_at`),
+    /// which the merged inbox compares with webhook timestamps. The default is `now_ms`, for
+    /// transports whose `now_ms` is already unix time.
+    fn unix_ms(&self) -> f64 {
+        self.now_ms()
+    }
     /// Uniform in [0, 1), for retry jitter.
     fn random(&self) -> f64;
 }

@@ -207,6 +207,26 @@ async fn reqwest_transport_in_real_time() {
     let err = client.list_conversations("me", &o).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Timeout);
     assert!(err.is_transient);
+
+    // A sync item's `read_at` is wall-clock unix ms (the merged inbox compares it with webhook
+    // timestamps), not the transport's monotonic clock.
+    control(&sim.base_url(), "config", r#"{"faults":{"slow":0}}"#).await;
+    let unix_ms = || {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.unwrap().as_millis() as i64
+    };
+    let before = unix_ms();
+    let sync_options = graph_conversations::SyncOptions {
+        platform: Some(Platform::Instagram),
+        ..Default::default()
+    };
+    let mut sync = client.sync_inbox("me", &sync_options).unwrap();
+    let item = sync.next().await.unwrap().expect("one synced conversation");
+    assert!(
+        (before..=unix_ms()).contains(&item.read_at),
+        "read_at {}",
+        item.read_at
+    );
 }
 
 /// No public type that holds the token (or the app secret proof) prints it, whichever way it is
