@@ -95,6 +95,10 @@ export function defineApi(defaultLoader) {
       return this.#inner?.usage;
     }
 
+    get nextCallAt() {
+      return this.#inner?.nextCallAt ?? Date.now();
+    }
+
     free() {
       this.#inner?.free();
       this.#inner = null;

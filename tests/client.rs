@@ -283,3 +283,51 @@ fn no_public_type_prints_the_token() {
         assert!(!text.contains("app-secret"), "secret printed: {text}");
     }
 }
+
+/// A client keeps the pace of an earlier one that stored its `next_call_at` (a Durable Object
+/// evicted between alarms builds a new client): nothing goes before that time.
+#[tokio::test(flavor = "current_thread")]
+async fn next_call_at_carries_the_pace_to_a_new_client() {
+    use graph_conversations::{Client, ClientOptions, Transport};
+
+    let sim = sim(|_| {}).await;
+    let o = ListConversationsOptions {
+        platform: Some(Platform::Messenger),
+        limit: Some(1),
+        ..Default::default()
+    };
+    let first = client_with(&sim.base_url(), PAGE_TOKEN, 1, |c| {
+        c.requests_per_second = Some(2.0);
+    });
+    first.list_conversations("me", &o).await.unwrap();
+    let stored = first.next_call_at();
+    let now = first.transport().now_ms();
+    assert_eq!(stored, now + 500.0, "the next slot at Meta's 2 calls/s");
+
+    let second = client_with(&sim.base_url(), PAGE_TOKEN, 2, |c| {
+        c.requests_per_second = Some(2.0);
+        // The test transport's wall clock is its virtual clock, which starts at the same time.
+        c.next_call_at = Some(stored + 1_000_000.0 - now);
+    });
+    second.list_conversations("me", &o).await.unwrap();
+    assert_eq!(
+        second.transport().slept_ms.get(),
+        500.0,
+        "it waited out the stored pace"
+    );
+    let without = client_with(&sim.base_url(), PAGE_TOKEN, 3, |c| {
+        c.requests_per_second = Some(2.0);
+    });
+    without.list_conversations("me", &o).await.unwrap();
+    assert_eq!(without.transport().slept_ms.get(), 0.0);
+
+    let bad = ClientOptions {
+        access_token: "t".into(),
+        next_call_at: Some(f64::NAN),
+        ..Default::default()
+    };
+    let err = Client::new(bad, TestTransport::new(4))
+        .err()
+        .expect("rejected");
+    assert_eq!(err.kind, ErrorKind::InvalidArgument);
+}

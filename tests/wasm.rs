@@ -352,7 +352,8 @@ fn the_js_option_reader_reads_every_field_of_every_options_type() {
     let read: ClientOptions = read_back(json!({
         "accessToken": "token-1", "apiVersion": "v25.0", "baseUrl": "http://127.0.0.1:1",
         "appSecretProof": {"proof": "ab12", "time": 1_700_000_000}, "maxRetries": 2,
-        "requestsPerSecond": 1.5, "timeoutMs": 1000, "tokenTransport": "query"
+        "requestsPerSecond": 1.5, "timeoutMs": 1000, "tokenTransport": "query",
+        "nextCallAt": 1_790_000_000_500u64
     }));
     assert_eq!(
         read,
@@ -368,6 +369,7 @@ fn the_js_option_reader_reads_every_field_of_every_options_type() {
             requests_per_second: Some(1.5),
             timeout_ms: Some(1000.0),
             token_transport: Some(TokenTransport::Query),
+            next_call_at: Some(1_790_000_000_500.0),
         }
     );
 }

@@ -106,6 +106,9 @@ pub struct ClientOptions {
     pub timeout_ms: Option<f64>,
     /// `"header"` (default) or `"query"`.
     pub token_transport: Option<TokenTransport>,
+    /// Sends nothing before this time (unix ms): an earlier client's `next_call_at`, stored when
+    /// it went away (a Durable Object evicted between alarms), so a new one keeps the pace.
+    pub next_call_at: Option<f64>,
 }
 
 /// Validated configuration.
@@ -129,6 +132,9 @@ impl Config {
         let raw = token.expose();
         if raw.trim().is_empty() || raw.chars().any(|c| c.is_control() || c == ' ') {
             return Err(bad("accessToken must be a non-empty token without spaces"));
+        }
+        if o.next_call_at.is_some_and(|at| !at.is_finite() || at < 0.0) {
+            return Err(bad("nextCallAt must be unix milliseconds"));
         }
         let base_url = o
             .base_url

@@ -89,10 +89,16 @@ impl<T: Transport> Client<T> {
     /// # Ok::<(), graph_conversations::GraphApiError>(())
     /// ```
     pub fn new(options: ClientOptions, transport: T) -> Result<Self, GraphApiError> {
+        let next_call_at = options.next_call_at;
         let config = Config::new(options)?;
+        let mut pacer = Pacer::new(config.requests_per_second);
+        if let Some(at) = next_call_at {
+            // From the wall clock to the transport's.
+            pacer.hold_until(transport.now_ms() + at - transport.unix_ms());
+        }
         Ok(Client {
             shared: Arc::new(Shared {
-                pacer: Mutex::new(Pacer::new(config.requests_per_second)),
+                pacer: Mutex::new(pacer),
                 usage: Mutex::new(None),
                 stats: Mutex::new(ClientStats::default()),
                 config,
@@ -132,6 +138,13 @@ impl<T: Transport> Client<T> {
     /// ```
     pub fn usage(&self) -> Option<Usage> {
         lock(&self.shared.usage).clone()
+    }
+
+    /// When the next request may go at the earliest (unix ms, never before now): store it where
+    /// a later client reads it back as `next_call_at`, to keep the pace across instances.
+    pub fn next_call_at(&self) -> f64 {
+        let (now, unix) = (self.transport.now_ms(), self.transport.unix_ms());
+        unix + lock(&self.shared.pacer).next_free(now) - now
     }
 
     /// The configured `baseUrl`, without a trailing slash.

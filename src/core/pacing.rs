@@ -38,6 +38,12 @@ impl Pacer {
     pub fn hold_until(&mut self, until_ms: f64) {
         self.next_free_ms = self.next_free_ms.max(until_ms);
     }
+
+    /// The earliest time the next request may go, on the clock `reserve` is given, never before
+    /// `now_ms`.
+    pub fn next_free(&self, now_ms: f64) -> f64 {
+        self.next_free_ms.max(now_ms)
+    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,13 @@ impl ConversationsClient {
             .unwrap_or(JsValue::UNDEFINED)
     }
 
+    /// When the next request may go at the earliest (unix ms, never before now): store it and
+    /// pass it as `nextCallAt` to a later client of the same account to keep Meta's pace.
+    #[wasm_bindgen(getter, js_name = nextCallAt)]
+    pub fn next_call_at(&self) -> f64 {
+        self.client.next_call_at()
+    }
+
     /// One page of a Page's or Instagram account's threads (`GET /{page-id}/conversations`).
     #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<Page<Conversation>>")]
     pub fn list_conversations(

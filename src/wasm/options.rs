@@ -247,6 +247,7 @@ impl FromJs for ClientOptions {
             max_retries: o.count("maxRetries")?,
             requests_per_second: o.number("requestsPerSecond")?,
             timeout_ms: o.number("timeoutMs")?,
+            next_call_at: o.number("nextCallAt")?,
             token_transport,
         })
     }

@@ -328,6 +328,11 @@ export interface ClientOptions {
      * `"header"` (default) or `"query"`.
      */
     tokenTransport?: TokenTransport;
+    /**
+     * Sends nothing before this time (unix ms): an earlier client's `next_call_at`, stored when
+     * it went away (a Durable Object evicted between alarms), so a new one keeps the pace.
+     */
+    nextCallAt?: number;
 }
 
 /**
@@ -715,6 +720,11 @@ export class ConversationsClient {
      * checkpoint } of client.syncInbox(id, { platform }))`.
      */
     syncInbox(pageId: string, options: SyncOptions & SyncCallbacks & RequestOptions): AsyncIterable<SyncedConversation>;
+    /**
+     * When the next request may go at the earliest (unix ms, never before now): store it and
+     * pass it as `nextCallAt` to a later client of the same account to keep Meta's pace.
+     */
+    readonly nextCallAt: number;
     /**
      * The last rate-limit usage Graph reported (`X-App-Usage`, `X-Business-Use-Case-Usage`).
      */

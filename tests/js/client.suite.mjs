@@ -167,7 +167,7 @@ export const cases = {
     const log = await sim.requests();
     assert.equal(log.length, 0, "no request reached the simulator");
     for (const options of [{}, { accessToken: "" }, { accessToken: "t", baseUrl: "ftp://x" }, { accessToken: "t", apiVersion: "26" },
-      { accessToken: "t", requestsPerSecond: -1 }, { accessToken: "t", timeoutMs: 0 }, { accessToken: "t", tokenTransport: "cookie" }]) {
+      { accessToken: "t", requestsPerSecond: -1 }, { accessToken: "t", timeoutMs: 0 }, { accessToken: "t", tokenTransport: "cookie" }, { accessToken: "t", nextCallAt: -1 }]) {
       let err = null;
       try {
         await new api.ConversationsClient(options).listConversations("me", m);
