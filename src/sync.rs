@@ -66,7 +66,8 @@ pub struct SyncedConversation {
     /// webhook events.
     #[serde(rename = "readAt", default)]
     pub read_at: i64,
-    /// Opaque; pass as `checkpoint` to resume after this conversation.
+    /// Opaque; pass as `checkpoint` to resume after this conversation. Under 16 KB (the done
+    /// threads of one list page and a cursor), so any store or queue message holds it.
     pub checkpoint: String,
 }
 

@@ -142,6 +142,43 @@ async fn aborting_anywhere_and_resuming_yields_the_exact_set() {
     }
 }
 
+/// Checkpoints stay small enough for any store or queue message: a page's done thread ids (at
+/// most 99, at the largest page of 100) and a cursor, whatever the inbox's size
+/// (`core::checkpoint` tests the 16 KB bound with Meta-length ids and cursors).
+#[tokio::test(flavor = "current_thread")]
+async fn a_checkpoint_holds_at_most_one_page_of_ids() {
+    let sim = sim(|c| {
+        c.seed = 13;
+        c.instagram_threads = 240;
+        c.messages = 1..=3;
+    })
+    .await;
+    let (items, _) = run(
+        &sim.base_url(),
+        PAGE_TOKEN,
+        PAGE_ID,
+        &options(Platform::Instagram),
+        1,
+    )
+    .await;
+    let longest = items.iter().map(|i| i.checkpoint.len()).max().unwrap();
+    let id = items.iter().map(|i| i.conversation.id.len()).max().unwrap();
+    let cursor = 512; // generous for the simulator's cursors
+    assert!(
+        items.len() > 175,
+        "the largest page (100) was reached: {} threads",
+        items.len()
+    );
+    assert!(
+        longest <= 99 * (id + 3) + cursor,
+        "a checkpoint of {longest} bytes"
+    );
+    assert!(
+        longest > 50 * id,
+        "a nearly full page was seen: {longest} bytes"
+    );
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn bounded_runs_chained_by_checkpoint_equal_one_run() {
     let sim = sim(|c| {

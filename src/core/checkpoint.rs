@@ -141,6 +141,22 @@ mod tests {
         }
     }
 
+    /// The bound `SyncedConversation::checkpoint` documents, at its widest: 99 done threads of a
+    /// full page of 100 with Instagram-length ids (about 80 characters; 120 here) and a long
+    /// cursor (Graph's are about 100; 400 here).
+    #[test]
+    fn the_widest_checkpoint_stays_under_16_kb() {
+        let widest = Checkpoint {
+            account: "17841400000000001".into(),
+            after: Some("QVFIU".repeat(80)),
+            done: (0..99).map(|i| format!("aWdf{i:0>116}")).collect(),
+            ..golden_state()
+        };
+        let encoded = encode_checkpoint(&widest);
+        assert!(encoded.len() > 99 * 120, "all ids are in it");
+        assert!(encoded.len() < 16 * 1024, "{} bytes", encoded.len());
+    }
+
     #[test]
     fn golden_version_1_checkpoints_still_decode() {
         assert_eq!(decode_checkpoint(GOLDEN_V1).unwrap(), golden_state());

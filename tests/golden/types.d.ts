@@ -280,7 +280,8 @@ export interface SyncedConversation {
      */
     readAt?: number;
     /**
-     * Opaque; pass as `checkpoint` to resume after this conversation.
+     * Opaque; pass as `checkpoint` to resume after this conversation. Under 16 KB (the done
+     * threads of one list page and a cursor), so any store or queue message holds it.
      */
     checkpoint: string;
 }
