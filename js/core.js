@@ -146,12 +146,12 @@ export function defineApi(defaultLoader) {
 
     constructor(options) {
       const bad = (message) => new GraphApiError(message, { kind: "invalid_argument" });
-      const { appSecret, additionalSecrets = [], verifyToken, maxBodyBytes = MAX_BODY_BYTES } = options ?? {};
+      const { appSecret, additionalSecrets = [], verifyToken, maxBodyBytes } = options ?? {};
       const secrets = [appSecret, ...(Array.isArray(additionalSecrets) ? additionalSecrets : [null])];
       // Fail closed: a receiver without a secret would accept anything.
       if (!secrets.every((s) => typeof s === "string" && s !== "")) throw bad("appSecret (and every additionalSecrets entry) must be a non-empty string");
       if (verifyToken !== undefined && (typeof verifyToken !== "string" || verifyToken === "")) throw bad("verifyToken must be a non-empty string");
-      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw bad("maxBodyBytes must be a positive whole number");
+      if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) throw bad("maxBodyBytes must be a positive whole number");
       // The secrets live only inside these closures, never on the instance.
       this.#verifiers = secrets.map(hmacVerifier);
       this.#verifyToken = verifyToken;
@@ -177,11 +177,20 @@ export function defineApi(defaultLoader) {
       return (await this.#receive(asBytes(body), signature)).events;
     }
 
-    async #receive(bytes, signature) {
-      if (bytes.byteLength > this.#maxBodyBytes) throw new GraphApiError(`the body has ${bytes.byteLength} bytes, more than maxBodyBytes ${this.#maxBodyBytes}`, { kind: "invalid_payload", status: 413 });
-      const secretIndex = await this.matchSecret(bytes, signature);
-      if (secretIndex < 0) throw new GraphApiError(signatureFailure(signature), { kind: "invalid_signature" });
+    // The body cap: the option, or the core's default (core::webhook, which also words failures).
+    async #maxBytes() {
       await ready();
+      return this.#maxBodyBytes ?? glue.webhookMaxBodyBytes();
+    }
+
+    async #receive(bytes, signature) {
+      const max = await this.#maxBytes();
+      if (bytes.byteLength > max) throw new GraphApiError(`the body has ${bytes.byteLength} bytes, more than maxBodyBytes ${max}`, { kind: "invalid_payload", status: 413 });
+      const secretIndex = await this.matchSecret(bytes, signature);
+      if (secretIndex < 0) {
+        const why = glue.signatureFailure(typeof signature === "string" ? signature : undefined);
+        throw new GraphApiError(why, { kind: "invalid_signature" });
+      }
       return { events: glue.parseWebhook(bytes), secretIndex };
     }
 
@@ -200,7 +209,7 @@ export function defineApi(defaultLoader) {
       if (request.method !== "POST") return new Response("method not allowed", { status: 405, headers: { allow: "GET, POST" } });
       let received;
       try {
-        const bytes = await readCapped(request, this.#maxBodyBytes);
+        const bytes = await readCapped(request, await this.#maxBytes());
         received = await this.#receive(bytes, request.headers.get("x-hub-signature-256"));
       } catch (error) {
         const status = error.status === 413 ? 413 : error.kind === "invalid_signature" ? 401 : error.kind === "invalid_payload" ? 400 : 500;
@@ -219,9 +228,6 @@ export function defineApi(defaultLoader) {
   return { ConversationsClient, clientDefaults, computeAppSecretProof, initWasm, Inbox, WebhookReceiver };
 }
 
-// The default of maxBodyBytes (1 MiB): Meta escapes non-ASCII as \uXXXX, so busy batches are big.
-const MAX_BODY_BYTES = 1 << 20;
-
 const asBytes = (body) => {
   if (typeof body === "string") return new TextEncoder().encode(body);
   if (body instanceof Uint8Array) return body;
@@ -233,12 +239,6 @@ const asBytes = (body) => {
 function signatureBytes(signature) {
   const hex = typeof signature === "string" ? signature.trim().match(/^sha256=([0-9a-fA-F]{64})$/)?.[1] : undefined;
   return hex ? Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)) : null;
-}
-
-function signatureFailure(signature) {
-  if (typeof signature !== "string") return "no X-Hub-Signature-256 header: Meta signs every delivery";
-  if (!signature.trim().startsWith("sha256=")) return "X-Hub-Signature-256 does not start with sha256= (X-Hub-Signature, SHA-1, is not accepted)";
-  return "no app secret signs this body: pass the raw request bytes as received (not re-serialised JSON), and check the app secret";
 }
 
 // Constant-time equality of two strings: both through HMAC, compared by crypto.subtle.verify.

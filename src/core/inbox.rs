@@ -820,12 +820,15 @@ impl Inbox {
 
     /// One thread as a reader sees it, by key.
     pub fn thread(&self, key: &str) -> Option<InboxThread> {
-        self.thread_json(key).map(typed_thread)
+        self.thread_json(key).map(InboxThreadOf::typed)
     }
 
     /// Every thread, newest activity first.
     pub fn threads(&self) -> Vec<InboxThread> {
-        self.threads_json().into_iter().map(typed_thread).collect()
+        self.threads_json()
+            .into_iter()
+            .map(InboxThreadOf::typed)
+            .collect()
     }
 
     /// [`Inbox::thread`] as Graph JSON.
@@ -889,22 +892,17 @@ pub fn thread_view<'a>(
 impl InboxThreadOf<Value, Value> {
     /// The thread with its messages and participants decoded as the typed models.
     pub fn typed(self) -> InboxThread {
-        typed_thread(self)
-    }
-}
-
-/// A thread with its messages and participants decoded as the typed models.
-fn typed_thread(thread: InboxThreadOf<Value, Value>) -> InboxThread {
-    InboxThreadOf {
-        key: thread.key,
-        platform: thread.platform,
-        account_id: thread.account_id,
-        user_id: thread.user_id,
-        conversation_id: thread.conversation_id,
-        updated_time: thread.updated_time,
-        participants: thread.participants.and_then(from_json),
-        messages: thread.messages.into_iter().filter_map(from_json).collect(),
-        read_watermark: thread.read_watermark,
+        InboxThreadOf {
+            key: self.key,
+            platform: self.platform,
+            account_id: self.account_id,
+            user_id: self.user_id,
+            conversation_id: self.conversation_id,
+            updated_time: self.updated_time,
+            participants: self.participants.and_then(from_json),
+            messages: self.messages.into_iter().filter_map(from_json).collect(),
+            read_watermark: self.read_watermark,
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use super::options::{FromJs, JsOptions};
 use crate::core::error::GraphApiError;
 use crate::core::inbox::{Inbox as CoreInbox, InboxAccount, InboxOptions};
 use crate::core::options::Platform;
-use crate::core::webhook::{parse_json_events, reread_event};
+use crate::core::webhook::{self, parse_json_events, reread_event, DEFAULT_MAX_BODY_BYTES};
 
 /// The events of a verified webhook body (bytes as received). Typed in `wasm/typescript.rs`;
 /// the package's `WebhookReceiver.receive` is the public way in.
@@ -48,6 +48,18 @@ fn fits_js(n: &serde_json::Number) -> bool {
         Some(i) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
         None => !n.is_u64(),
     }
+}
+
+/// The default body cap of `core::webhook`, for the JS receiver (which states it nowhere else).
+#[wasm_bindgen(js_name = webhookMaxBodyBytes, skip_typescript)]
+pub fn webhook_max_body_bytes() -> f64 {
+    DEFAULT_MAX_BODY_BYTES as f64
+}
+
+/// Why a signature did not verify, in `core::webhook`'s words, for the JS receiver.
+#[wasm_bindgen(js_name = signatureFailure, skip_typescript)]
+pub fn signature_failure(signature: Option<String>) -> String {
+    webhook::signature_failure(signature.as_deref()).to_owned()
 }
 
 /// What an event keeps that makes it again.
