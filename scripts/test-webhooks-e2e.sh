@@ -13,7 +13,7 @@ install_packed_app "$app" webhooks-e2e
 cp -r tests/webhooks-e2e/. "$app/"
 mkdir -p "$app/workerd"
 cp tests/runtimes/workerd/bundle.mjs tests/runtimes/workerd/guard.js "$app/workerd/"
-cp tests/js/launch.mjs tests/js/sim.mjs "$app/"
+cp tests/js/launch.mjs tests/js/sim.mjs tests/js/inbox-truth.mjs "$app/"
 
 cd "$app"
 run_group node --test --test-reporter=spec "$@" webhooks.test.mjs

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { importTool, startSim } from "./launch.mjs";
 import { bundle, modulesRules } from "./workerd/bundle.mjs";
 import { APP_SECRET, GRAPH_LAG_MS, VERIFY_TOKEN } from "./settings.mjs";
+import { diffInbox } from "./inbox-truth.mjs";
 
 const app = process.cwd();
 const PAGE = { id: "106000000000001", token: "sim-page-token" };
@@ -24,7 +25,6 @@ const ACCOUNTS = [
   { platform: "messenger", accountId: PAGE.id, pageId: PAGE.id, token: PAGE.token },
   { platform: "instagram", accountId: IG.id, pageId: PAGE.id, token: PAGE.token },
 ];
-const DETAIL_WINDOW = 20;
 const TRAFFIC_RATE = 20; // changes per second
 const LATENCY_POSTS = 24; // control-API messages per platform, into one thread (more than 20)
 const LOST_STEPS = 20; // traffic changes made while the subscription is disabled
@@ -143,56 +143,6 @@ const subscribe = (sim, receiver) =>
 const post = (sim, conversationId, text, from = "customer") => call(sim.url, "/__sim/messages", { conversation_id: conversationId, text, from });
 const syncAll = (receiver, since) =>
   Promise.all(ACCOUNTS.map((a) => call(receiver.url, "/sync", { ...a, ...(since ? { since } : {}) })));
-
-/**
- * Every difference between the receiver's inbox and the truth of account `a`, as lines.
- * `delivered`: the message ids the receiver got by webhook (their details outlive Graph's window);
- */
-export function diffInbox(threads, truthInbox, a, delivered) {
-  const diffs = [];
-  const mine = new Map(threads.filter((t) => t.platform === a.platform && t.accountId === a.accountId).map((t) => [t.userId, t]));
-  const expected = new Map(truthInbox.threads.map((t) => [t.customer_id, t]));
-  for (const id of expected.keys()) if (!mine.has(id)) diffs.push(`${a.platform}: thread with ${id} missing`);
-  for (const id of mine.keys()) if (!expected.has(id)) diffs.push(`${a.platform}: thread with ${id} not in the truth`);
-  const counted = { beyondWindowWithText: 0, texts: 0, reactions: 0, unsent: 0 };
-  for (const [customer, t] of expected) {
-    const thread = mine.get(customer);
-    if (!thread) continue;
-    const where = `${a.platform} thread ${t.id} (customer ${customer})`;
-    if (thread.conversationId !== undefined && thread.conversationId !== t.id) diffs.push(`${where}: conversationId ${thread.conversationId}`);
-    const newestFirst = [...t.messages].reverse();
-    const want = newestFirst.filter((m) => !m.unsent).map((m) => m.id);
-    const got = thread.messages.map((m) => m.id);
-    counted.unsent += t.messages.filter((m) => m.unsent).length;
-    if (want.join() !== got.join()) {
-      const missing = want.filter((id) => !got.includes(id));
-      const extra = got.filter((id) => !want.includes(id));
-      const unsentShown = extra.filter((id) => t.messages.some((m) => m.id === id && m.unsent));
-      diffs.push(`${where}: message ids differ: missing [${missing}], extra [${extra}]${unsentShown.length ? ` (unsent but shown: [${unsentShown}])` : ""}` +
-        (missing.length + extra.length === 0 ? `; order: want [${want}] got [${got}]` : ""));
-    }
-    const shown = new Map(thread.messages.map((m) => [m.id, m]));
-    newestFirst.forEach((m, k) => {
-      const have = shown.get(m.id);
-      if (!have || m.unsent || m.text === undefined) return;
-      // Graph lists details for the newest 20 only (unsent ones count); older ones are known
-      // from a webhook, or from a sync made while they were still among the newest 20.
-      const knowable = k < DETAIL_WINDOW || delivered.has(m.id);
-      if (k >= DETAIL_WINDOW && delivered.has(m.id)) counted.beyondWindowWithText++;
-      if (knowable || have.message !== undefined) {
-        counted.texts++;
-        if ((have.message ?? null) !== m.text) diffs.push(`${where}: message ${m.id} (${k} from the newest) text ${JSON.stringify(have.message)}, truth ${JSON.stringify(m.text)}`);
-      }
-      if (m.reactions === undefined) return;
-      counted.reactions += m.reactions.length;
-      const wantR = m.reactions.map((r) => r.emoji).sort();
-      const gotR = (have.reactions?.data ?? []).flatMap((r) => (r.users ?? [{}]).map(() => r.reaction)).sort();
-      if (wantR.join() === gotR.join()) return;
-      diffs.push(`${where}: message ${m.id} reactions [${gotR}], truth [${wantR}]`);
-    });
-  }
-  return { diffs, counted };
-}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -26,6 +26,7 @@ export async function bundle(entry, outdir) {
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
     loader: { ".wasm": "copy" },
+    external: ["cloudflare:*"], // the runtime's own modules (cloudflare:workers)
     metafile: true,
     logLevel: "silent",
   });

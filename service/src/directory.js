@@ -1,0 +1,95 @@
+// Directory: one Durable Object that knows every connected account, its tenant and how it
+// stands (what `GET /api/accounts` lists), and which jobs the sweeper must re-send. Accounts
+// write here on state changes and at most once a second otherwise (account.js), so one object
+// serves thousands of accounts; it holds no token and no inbox.
+
+import { DurableObject } from "cloudflare:workers";
+
+/** The one Directory object. */
+export const directory = (env) => env.DIRECTORY.get(env.DIRECTORY.idFromName("directory"));
+
+export class Directory extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.db = ctx.storage.sql;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS accounts (
+      account_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, platform TEXT NOT NULL, status TEXT NOT NULL,
+      progress TEXT, threads INTEGER NOT NULL DEFAULT 0, last_event_at INTEGER, error TEXT,
+      job TEXT, connected_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+    this.db.exec("CREATE INDEX IF NOT EXISTS accounts_by_tenant ON accounts (tenant, account_id)");
+  }
+
+  /** Reserves `accountId` for `tenant`; false when another tenant connected it. */
+  async claim(accountId, tenant, platform) {
+    const row = this.db.exec("SELECT tenant FROM accounts WHERE account_id = ?", accountId).toArray()[0];
+    if (row && row.tenant !== tenant) return false;
+    const now = Date.now();
+    if (!row) {
+      this.db.exec(
+        "INSERT INTO accounts (account_id, tenant, platform, status, connected_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)",
+        accountId, tenant, platform, now, now,
+      );
+    }
+    return true;
+  }
+
+  /** An account's summary, as it reports it (a report for an account no longer listed is dropped). */
+  async update({ accountId, tenant, platform, status, progress, threads, lastEventAt, error, job }) {
+    this.db.exec(
+      `UPDATE accounts SET platform = ?, status = ?, progress = ?, threads = ?, last_event_at = ?, error = ?, job = ?, updated_at = ?
+       WHERE account_id = ? AND tenant = ?`,
+      platform, status, JSON.stringify(progress ?? null), threads, lastEventAt ?? null, error ?? null,
+      job ? JSON.stringify(job) : null, Date.now(), accountId, tenant,
+    );
+  }
+
+  /** Records the job the API just queued for an account, so the sweeper can re-send it. */
+  async queued(accountId, job) {
+    this.db.exec("UPDATE accounts SET status = 'queued', job = ?, error = NULL, updated_at = ? WHERE account_id = ?", JSON.stringify(job), Date.now(), accountId);
+  }
+
+  async list(tenant) {
+    return this.db
+      .exec("SELECT * FROM accounts WHERE tenant = ? ORDER BY connected_at, account_id", tenant)
+      .toArray()
+      .map(summary);
+  }
+
+  async remove(accountId, tenant) {
+    this.db.exec("DELETE FROM accounts WHERE account_id = ? AND tenant = ?", accountId, tenant);
+  }
+
+  /**
+   * What the cron trigger acts on: jobs of accounts queued or syncing with no report for
+   * `stalledMs` (their queue message or alarm was lost: re-sent, harmless if not), and every
+   * account that is live (a catch-up sync heals gaps in webhook deliveries).
+   */
+  async due(stalledMs) {
+    return { stalled: this.#stalled(stalledMs), live: await this.live() };
+  }
+
+  #stalled(stalledMs) {
+    return this.db
+      .exec("SELECT account_id, job FROM accounts WHERE status IN ('queued', 'syncing') AND job IS NOT NULL AND updated_at <= ?", Date.now() - stalledMs)
+      .toArray()
+      .map((r) => ({ accountId: r.account_id, ...JSON.parse(r.job) }));
+  }
+
+  /** Every account whose sync is done (catch-up syncs heal gaps in webhook deliveries). */
+  async live() {
+    return this.db.exec("SELECT account_id FROM accounts WHERE status = 'live'").toArray().map((r) => r.account_id);
+  }
+}
+
+function summary(row) {
+  const account = {
+    accountId: row.account_id,
+    platform: row.platform,
+    status: row.status,
+    progress: row.progress ? JSON.parse(row.progress) : null,
+    threads: row.threads,
+    lastEventAt: row.last_event_at,
+  };
+  if (row.error) account.error = row.error;
+  return account;
+}
