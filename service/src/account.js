@@ -276,7 +276,11 @@ export class AccountInbox extends DurableObject {
       } finally {
         await bucket.release(state.accountId, client.nextCallAt);
       }
-      const after = this.#update({ nextCallAt: client.nextCallAt });
+      const usageWait = usageWaitMs(client.usage);
+      const after = this.#update((now) => ({
+        nextCallAt: client.nextCallAt,
+        ...(usageWait && { retryAt: Math.max(now.retryAt ?? 0, Date.now() + usageWait) }),
+      }));
       if (!after) return; // disconnected meanwhile
       await this.ctx.storage.deleteAlarm();
       await this.#arm(after);
@@ -406,4 +410,21 @@ export class AccountInbox extends DurableObject {
     }
     return { attempts, retryAt: Date.now() + 1000 * 2 ** (attempts - 1) };
   }
+}
+
+/** Usage at or above this percentage (of any allowance Graph reports) pauses the account a while. */
+const USAGE_PAUSE_PERCENT = 95;
+const USAGE_PAUSE_MS = 60_000;
+
+/**
+ * How long the usage headers of the last response ask to wait: Graph's own estimate when it
+ * gives one (minutes), a pause when an allowance is nearly spent, else 0.
+ */
+function usageWaitMs(usage) {
+  if (!usage) return 0;
+  const regain = Math.max(0, ...(usage.business ?? []).map((b) => b.estimated_time_to_regain_access ?? 0));
+  if (regain > 0) return regain * 60_000;
+  const entries = [usage.app, usage.page, ...(usage.business ?? [])].filter(Boolean);
+  const percent = Math.max(0, ...entries.flatMap((e) => [e.call_count ?? 0, e.total_time ?? 0, e.total_cputime ?? 0]));
+  return percent >= USAGE_PAUSE_PERCENT ? USAGE_PAUSE_MS : 0;
 }
