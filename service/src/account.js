@@ -412,19 +412,12 @@ export class AccountInbox extends DurableObject {
   }
 }
 
-/** Usage at or above this percentage (of any allowance Graph reports) pauses the account a while. */
-const USAGE_PAUSE_PERCENT = 95;
-const USAGE_PAUSE_MS = 60_000;
-
 /**
- * How long the usage headers of the last response ask to wait: Graph's own estimate when it
- * gives one (minutes), a pause when an allowance is nearly spent, else 0.
+ * How long the usage headers of the last response ask to wait: Graph's
+ * `estimated_time_to_regain_access` (minutes), set once an allowance is spent. (The percentages
+ * count over an hour on Meta's side; the client's 2/s pace is what keeps them low.)
  */
 function usageWaitMs(usage) {
-  if (!usage) return 0;
-  const regain = Math.max(0, ...(usage.business ?? []).map((b) => b.estimated_time_to_regain_access ?? 0));
-  if (regain > 0) return regain * 60_000;
-  const entries = [usage.app, usage.page, ...(usage.business ?? [])].filter(Boolean);
-  const percent = Math.max(0, ...entries.flatMap((e) => [e.call_count ?? 0, e.total_time ?? 0, e.total_cputime ?? 0]));
-  return percent >= USAGE_PAUSE_PERCENT ? USAGE_PAUSE_MS : 0;
+  const regain = Math.max(0, ...(usage?.business ?? []).map((b) => b.estimated_time_to_regain_access ?? 0));
+  return regain * 60_000;
 }
