@@ -8,7 +8,7 @@ export CARGO_TERM_COLOR := $(call lib_env,CARGO_TERM_COLOR)
 
 WASM_OUT := target/wasm-web
 
-.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-e2e test-demo fuzz bench demo clean
+.PHONY: setup pkg sim consumer lint test test-host test-wasm test-js test-browser test-runtimes test-e2e test-service test-demo fuzz bench demo clean
 
 setup:
 	@scripts/setup.sh
@@ -53,11 +53,17 @@ test-runtimes: consumer sim
 test-e2e: consumer sim
 	scripts/test-webhooks-e2e.sh
 
+## test-service: the inbox service (service/) in workerd under Miniflare, and the bundle that
+## `wrangler deploy --dry-run` makes of it, offline
+test-service: consumer sim
+	scripts/test-service.sh
+	scripts/test-service-deploy.sh
+
 test-demo: pkg sim
 	scripts/test-demo.sh
 
 ## test: everything CI checks, tier by tier (tests/README.md)
-test: lint test-host test-wasm test-js test-browser test-runtimes test-e2e test-demo
+test: lint test-host test-wasm test-js test-browser test-runtimes test-e2e test-service test-demo
 
 ## fuzz: the core's properties and the package's mutation fuzz, long (not part of make test,
 ## which runs both briefly); PROPTEST_CASES and FUZZ_CASES override the counts
