@@ -15,6 +15,7 @@ import { ConversationsClient, GraphApiError, clientDefaults, initWasm } from "gr
 import { openToken } from "./seal.js";
 import { InboxStore } from "./store.js";
 import { directory } from "./directory.js";
+import { graphHosts } from "./hosts.js";
 
 /** Graph requests per alarm: 20 s at 2/s, under the 50 subrequests of Workers Free. */
 export const SLICE_REQUESTS = 40;
@@ -95,12 +96,12 @@ export class AccountInbox extends DurableObject {
 
   /** Connects (or reconnects with a new token) the account; null when another tenant has it.
    * (Not `connect`: a stub has that name for TCP sockets.) */
-  async connectAccount({ tenant, platform, accountId, pageId, sealedToken }) {
+  async connectAccount({ tenant, platform, accountId, pageId, sealedToken, host }) {
     const old = this.#state();
     if (old && old.tenant !== tenant) return null;
     const state = {
       ...(old ?? { progress: null, lastEventAt: null }),
-      tenant, platform, accountId, pageId: pageId ?? null, sealedToken, bucket: pageId ?? accountId,
+      tenant, platform, accountId, pageId: pageId ?? null, sealedToken, host, bucket: pageId ?? accountId,
       status: "queued", job: null, checkpoint: null, since: null, error: null, attempts: 0,
       nextCallAt: old?.nextCallAt ?? 0,
     };
@@ -309,7 +310,8 @@ export class AccountInbox extends DurableObject {
     const interval = 1000 / (await clientDefaults()).requestsPerSecond;
     const nextCallAt = Math.max(bucketNextCallAt, state.nextCallAt ?? 0, Date.now()) + (this.newInstance ? interval : 0);
     this.newInstance = false;
-    return new ConversationsClient({ accessToken, baseUrl: this.env.GRAPH_BASE_URL || undefined, nextCallAt });
+    const baseUrl = graphHosts(this.env)[state.host ?? 0]; // read now: a changed setting applies at once
+    return new ConversationsClient({ accessToken, baseUrl, nextCallAt });
   }
 
   // ---- the bucket's lease (RPC to the object named by the bucket; a local call when it is this one) ----

@@ -14,6 +14,7 @@ import {
   HttpError, authenticate, corsHeaders, encodeCursor, errorResponse, isGraphId, json, parseCursor,
   parseLimit, readJsonObject, withHeaders,
 } from "./http.js";
+import { graphHosts } from "./hosts.js";
 import { sealToken } from "./seal.js";
 
 export { AccountInbox, Directory };
@@ -62,9 +63,13 @@ async function webhooks(request, env, ctx) {
 
 async function connectAccount(request, env, tenant) {
   const body = await readJsonObject(request);
-  const { platform, accountId, accessToken, pageId } = body;
-  const unknown = Object.keys(body).filter((k) => !["platform", "accountId", "accessToken", "pageId"].includes(k));
-  if (unknown.length) throw new HttpError(400, `unknown fields: ${unknown.join(", ")} (the Graph host is GRAPH_BASE_URL)`);
+  const { platform, accountId, accessToken, pageId, baseUrl } = body;
+  const unknown = Object.keys(body).filter((k) => !["platform", "accountId", "accessToken", "pageId", "baseUrl"].includes(k));
+  if (unknown.length) throw new HttpError(400, `unknown fields: ${unknown.join(", ")}`);
+  // A token goes only to a host the deployment names: GRAPH_BASE_URL, or INSTAGRAM_BASE_URL
+  // for Instagram Login tokens.
+  const hosts = graphHosts(env);
+  if (baseUrl !== undefined && !hosts.includes(baseUrl)) throw new HttpError(400, `baseUrl must be one of ${hosts.join(", ")}`);
   if (!PLATFORMS.has(platform)) throw new HttpError(400, 'platform must be "messenger" or "instagram"');
   if (!isGraphId(accountId)) throw new HttpError(400, "accountId must be the numeric id webhooks use as entry.id");
   if (pageId !== undefined && !isGraphId(pageId)) throw new HttpError(400, "pageId must be a numeric Page id");
@@ -73,7 +78,7 @@ async function connectAccount(request, env, tenant) {
 
   if (!(await directory(env).claim(accountId, tenant, platform))) throw new HttpError(409, "this account is connected by another tenant");
   const sealedToken = await sealToken(env.TOKEN_KEY, accountId, accessToken);
-  const status = await account(env, accountId).connectAccount({ tenant, platform, accountId, pageId, sealedToken });
+  const status = await account(env, accountId).connectAccount({ tenant, platform, accountId, pageId, sealedToken, host: hosts.indexOf(baseUrl ?? hosts[0]) });
   if (!status) throw new HttpError(409, "this account is connected by another tenant");
   const job = { kind: "backfill", id: crypto.randomUUID(), accountId };
   await directory(env).queued(accountId, job);
