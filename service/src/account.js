@@ -89,20 +89,21 @@ export class AccountInbox extends DurableObject {
     const now = Date.now();
     if (!force && now - this.reportedAt < REPORT_EVERY_MS) return;
     this.reportedAt = now;
-    await directory(this.env).update({ ...summary, tenant: state.tenant, job: state.job ?? null });
+    // The job the directory's sweeper re-sends while it has not finished.
+    await directory(this.env).update({ ...summary, tenant: state.tenant, job: state.job ?? state.pendingJob ?? null });
   }
 
   // ---- RPC from the Worker and the queue consumer ----
 
   /** Connects (or reconnects with a new token) the account; null when another tenant has it.
    * (Not `connect`: a stub has that name for TCP sockets.) */
-  async connectAccount({ tenant, platform, accountId, pageId, sealedToken, host }) {
+  async connectAccount({ tenant, platform, accountId, pageId, sealedToken, host, job }) {
     const old = this.#state();
     if (old && old.tenant !== tenant) return null;
     const state = {
       ...(old ?? { progress: null, lastEventAt: null }),
       tenant, platform, accountId, pageId: pageId ?? null, sealedToken, host, bucket: pageId ?? accountId,
-      status: "queued", job: null, checkpoint: null, since: null, error: null, attempts: 0,
+      status: "queued", job: null, pendingJob: job, checkpoint: null, since: null, error: null, attempts: 0,
       nextCallAt: old?.nextCallAt ?? 0,
     };
     this.#save(state);
@@ -132,6 +133,7 @@ export class AccountInbox extends DurableObject {
     Object.assign(state, {
       status: "syncing",
       job: { id: job.id, kind: backfill ? "backfill" : "catchup" },
+      pendingJob: null,
       checkpoint: null,
       since: backfill ? null : this.store.since() ?? null,
       error: null,

@@ -19,33 +19,22 @@ export class Directory extends DurableObject {
     this.db.exec("CREATE INDEX IF NOT EXISTS accounts_by_tenant ON accounts (tenant, account_id)");
   }
 
-  /** Reserves `accountId` for `tenant`; false when another tenant connected it. */
-  async claim(accountId, tenant, platform) {
-    const row = this.db.exec("SELECT tenant FROM accounts WHERE account_id = ?", accountId).toArray()[0];
-    if (row && row.tenant !== tenant) return false;
-    const now = Date.now();
-    if (!row) {
-      this.db.exec(
-        "INSERT INTO accounts (account_id, tenant, platform, status, connected_at, updated_at) VALUES (?, ?, ?, 'queued', ?, ?)",
-        accountId, tenant, platform, now, now,
-      );
-    }
-    return true;
-  }
-
-  /** An account's summary, as it reports it (a report for an account no longer listed is dropped). */
+  /**
+   * An account's summary, as its object reports it: the first report lists the account. (Which
+   * tenant owns an account is the account object's to decide; a report never moves it.)
+   */
   async update({ accountId, tenant, platform, status, progress, threads, lastEventAt, error, job }) {
+    const now = Date.now();
     this.db.exec(
-      `UPDATE accounts SET platform = ?, status = ?, progress = ?, threads = ?, last_event_at = ?, error = ?, job = ?, updated_at = ?
-       WHERE account_id = ? AND tenant = ?`,
-      platform, status, JSON.stringify(progress ?? null), threads, lastEventAt ?? null, error ?? null,
-      job ? JSON.stringify(job) : null, Date.now(), accountId, tenant,
+      `INSERT INTO accounts (account_id, tenant, platform, status, progress, threads, last_event_at, error, job, connected_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id) DO UPDATE SET platform = excluded.platform, status = excluded.status,
+         progress = excluded.progress, threads = excluded.threads, last_event_at = excluded.last_event_at,
+         error = excluded.error, job = excluded.job, updated_at = excluded.updated_at
+       WHERE accounts.tenant = excluded.tenant`,
+      accountId, tenant, platform, status, JSON.stringify(progress ?? null), threads, lastEventAt ?? null,
+      error ?? null, job ? JSON.stringify(job) : null, now, now,
     );
-  }
-
-  /** Records the job the API just queued for an account, so the sweeper can re-send it. */
-  async queued(accountId, job) {
-    this.db.exec("UPDATE accounts SET status = 'queued', job = ?, error = NULL, updated_at = ? WHERE account_id = ?", JSON.stringify(job), Date.now(), accountId);
   }
 
   async list(tenant) {

@@ -3,7 +3,8 @@
 // the list of accounts in the Directory.
 //
 //   POST /webhooks ── verify, parse ──► AccountInbox(entry.id).ingest() ── stored ──► 200
-//   POST /api/accounts ──► Directory.claim, AccountInbox.connect (sealed token) ──► JOBS queue
+//   POST /api/accounts ──► AccountInbox.connectAccount (sealed token; it lists itself in the
+//                          Directory) ──► JOBS queue
 //   JOBS consumer ──► AccountInbox.start(job)      (idempotent by job id; poison → JOBS_DLQ)
 //   cron ──► re-send stalled jobs; a catch-up sync for every live account (heals webhook gaps)
 
@@ -76,12 +77,10 @@ async function connectAccount(request, env, tenant) {
   if (typeof accessToken !== "string" || !/^[\x21-\x7e]{8,4096}$/.test(accessToken)) throw new HttpError(400, "accessToken must be a token string");
   if (!env.TOKEN_KEY) throw new HttpError(503, "the service has no TOKEN_KEY configured");
 
-  if (!(await directory(env).claim(accountId, tenant, platform))) throw new HttpError(409, "this account is connected by another tenant");
   const sealedToken = await sealToken(env.TOKEN_KEY, accountId, accessToken);
-  const status = await account(env, accountId).connectAccount({ tenant, platform, accountId, pageId, sealedToken, host: hosts.indexOf(baseUrl ?? hosts[0]) });
-  if (!status) throw new HttpError(409, "this account is connected by another tenant");
   const job = { kind: "backfill", id: crypto.randomUUID(), accountId };
-  await directory(env).queued(accountId, job);
+  const status = await account(env, accountId).connectAccount({ tenant, platform, accountId, pageId, sealedToken, host: hosts.indexOf(baseUrl ?? hosts[0]), job });
+  if (!status) throw new HttpError(409, "this account is connected by another tenant");
   await env.JOBS.send(job);
   console.log(JSON.stringify({ msg: "job queued", ...job }));
   return json({ ...status, status: "queued" }, 202);

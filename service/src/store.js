@@ -12,6 +12,8 @@ import { Inbox } from "graph-conversations";
 
 /** Messages kept on a thread in thread listings (the rest are paged from `messages`). */
 export const HEAD_MESSAGES = 3;
+/** Message rows per INSERT: 4 parameters each, under SQLite's limit of 100 per statement. */
+const ROWS_PER_INSERT = 25;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS inputs (seq INTEGER PRIMARY KEY AUTOINCREMENT, thread TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
@@ -46,25 +48,31 @@ export class InboxStore {
    */
   merge({ synced = [], events = [], links = [] }) {
     const byThread = new Map();
-    const add = (key, kind, body) => {
+    const add = (key, kind, value, alone) => {
       if (!byThread.has(key)) byThread.set(key, []);
-      byThread.get(key).push({ kind, body });
+      byThread.get(key).push({ kind, body: JSON.stringify(value), value, alone });
     };
+    const viewOf = (key) => (inbox) => ({ view: inbox.thread(key), since: inbox.since() });
     for (const { item, account } of synced) {
-      // Which thread a conversation is: what the package makes of it.
-      const key = this.#replay([{ kind: "sync", body: JSON.stringify({ item, account }) }], (inbox) => inbox.threads()[0]?.key);
-      if (key) add(key, "sync", JSON.stringify({ item, account }));
+      // Which thread a conversation is: what the package makes of it (kept: for a new thread,
+      // that is already the result).
+      const value = { item, account };
+      const alone = this.#replay([{ kind: "sync", value }], (inbox) => {
+        const key = inbox.threads()[0]?.key;
+        return key && { key, ...viewOf(key)(inbox) };
+      });
+      if (alone) add(alone.key, "sync", value, alone);
     }
     for (const event of events) {
       if (typeof event.userId !== "string") continue; // not about a thread (type "unknown")
-      add(`${event.platform}:${event.accountId}:${event.userId}`, "events", JSON.stringify([event]));
+      add(`${event.platform}:${event.accountId}:${event.userId}`, "events", [event]);
     }
-    for (const { key, conversationId } of links) add(key, "link", JSON.stringify({ key, conversationId }));
+    for (const { key, conversationId } of links) add(key, "link", { key, conversationId });
 
     const changed = [];
     for (const [key, inputs] of byThread) {
       const previous = this.sql.exec("SELECT kind, body FROM inputs WHERE thread = ? ORDER BY seq", key).toArray();
-      const result = this.#replay([...previous, ...inputs], (inbox) => ({ view: inbox.thread(key), since: inbox.since() }));
+      const result = !previous.length && inputs.length === 1 && inputs[0].alone ? inputs[0].alone : this.#replay([...previous, ...inputs], viewOf(key));
       if (!result.view) continue; // these inputs make no thread: nothing to keep
       for (const { kind, body } of inputs) this.sql.exec("INSERT INTO inputs (thread, kind, body) VALUES (?, ?, ?)", key, kind, body);
       this.#storeView(result.view, result.since);
@@ -77,8 +85,8 @@ export class InboxStore {
   #replay(inputs, read) {
     const inbox = new Inbox(this.inboxOptions);
     try {
-      for (const { kind, body } of inputs) {
-        const value = JSON.parse(body);
+      for (const { kind, body, value: made } of inputs) {
+        const value = made ?? JSON.parse(body); // inputs made in this call are still objects
         if (kind === "sync") inbox.applySync(value.item, value.account);
         else if (kind === "events") inbox.applyEvents(value);
         else if (kind === "link") inbox.linkConversation(value.key, value.conversationId);
@@ -100,13 +108,12 @@ export class InboxStore {
       JSON.stringify(headOf(view)),
     );
     this.sql.exec("DELETE FROM messages WHERE thread = ?", view.key);
-    for (const message of view.messages) {
+    // Rows go in batches: one statement per ROWS_PER_INSERT messages (SQLite's 100-parameter cap).
+    for (let i = 0; i < view.messages.length; i += ROWS_PER_INSERT) {
+      const batch = view.messages.slice(i, i + ROWS_PER_INSERT);
       this.sql.exec(
-        "INSERT INTO messages (thread, id, time_ms, body) VALUES (?, ?, ?, ?)",
-        view.key,
-        message.id,
-        timeMs(message.created_time),
-        JSON.stringify(message),
+        `INSERT INTO messages (thread, id, time_ms, body) VALUES ${batch.map(() => "(?, ?, ?, ?)").join(", ")}`,
+        ...batch.flatMap((m) => [view.key, m.id, timeMs(m.created_time), JSON.stringify(m)]),
       );
     }
   }
