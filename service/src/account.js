@@ -43,13 +43,20 @@ export class AccountInbox extends DurableObject {
     this.streams = new Set();
     ctx.blockConcurrencyWhile(async () => {
       await initWasm();
-      const lag = Number(env.GRAPH_LAG_MS);
-      this.store = new InboxStore(ctx.storage.sql, Number.isFinite(lag) && lag >= 0 ? { graphLagMs: lag } : undefined);
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)");
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL)");
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS lease (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT, until INTEGER NOT NULL, next_call_at INTEGER NOT NULL)");
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS lookups (thread TEXT PRIMARY KEY, user_id TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)");
+      this.#schema();
     });
+  }
+
+  /** The tables (again after `deleteAll`, which drops them). */
+  #schema() {
+    const lag = Number(this.env.GRAPH_LAG_MS);
+    this.store = new InboxStore(this.ctx.storage.sql, Number.isFinite(lag) && lag >= 0 ? { graphLagMs: lag } : undefined);
+    for (const table of [
+      "state (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
+      "jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL)",
+      "lease (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT, until INTEGER NOT NULL, next_call_at INTEGER NOT NULL)",
+      "lookups (thread TEXT PRIMARY KEY, user_id TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)",
+    ]) this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS ${table}`);
   }
 
   // ---- state ----
@@ -189,8 +196,12 @@ export class AccountInbox extends DurableObject {
     if (!this.#owned(tenant)) return false;
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account disconnected");
     for (const writer of this.streams) writer.close().catch(() => {});
+    // The bucket's lease outlives the account: other accounts of the Page may still be calling.
+    const lease = this.ctx.storage.sql.exec("SELECT holder, until, next_call_at FROM lease").toArray()[0];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#schema();
+    if (lease) this.ctx.storage.sql.exec("INSERT INTO lease (id, holder, until, next_call_at) VALUES (1, ?, ?, ?)", lease.holder, lease.until, lease.next_call_at);
     return true;
   }
 
@@ -224,8 +235,12 @@ export class AccountInbox extends DurableObject {
     if (message === "ping") ws.send("pong");
   }
 
-  webSocketClose(ws, code) {
-    ws.close(code === 1005 ? 1000 : code, "bye");
+  webSocketClose(ws) {
+    try {
+      ws.close(1000, "bye"); // the peer's code may be one a close frame cannot carry (1005, 1006)
+    } catch {
+      // already closed
+    }
   }
 
   #broadcast(change) {
