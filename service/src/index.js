@@ -129,9 +129,15 @@ async function accountRoute(request, env, tenant, accountId, rest, params) {
   throw new HttpError(404, "no such route");
 }
 
-async function api(request, env, segments) {
+async function api(request, env) {
   const tenant = await authenticate(request, env);
   const url = new URL(request.url);
+  let segments;
+  try {
+    segments = url.pathname.slice("/api/".length).split("/").map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, "malformed path"); // after the key check: without one, a 401 like every route
+  }
   if (segments.length === 1 && segments[0] === "accounts") {
     if (request.method === "POST") return connectAccount(request, env, tenant);
     if (request.method === "GET") return json(await directory(env).list(tenant));
@@ -150,14 +156,8 @@ async function fetch(request, env, ctx) {
   if (!url.pathname.startsWith("/api/")) return errorResponse(404, "no such route");
   const cors = corsHeaders(request, env);
   if (request.method === "OPTIONS") return new Response(null, { status: Object.keys(cors).length ? 204 : 403, headers: cors });
-  let segments;
   try {
-    segments = url.pathname.slice("/api/".length).split("/").map(decodeURIComponent);
-  } catch {
-    return withHeaders(errorResponse(400, "malformed path"), cors);
-  }
-  try {
-    return withHeaders(await api(request, env, segments), cors);
+    return withHeaders(await api(request, env), cors);
   } catch (error) {
     if (error instanceof HttpError) return withHeaders(errorResponse(error.status, error.message), cors);
     console.error("api error", error?.stack ?? String(error));
