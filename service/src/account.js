@@ -94,10 +94,22 @@ export class AccountInbox extends DurableObject {
     const summary = this.#summary(state);
     this.#broadcast({ type: "account", account: summary });
     const now = Date.now();
-    if (!force && now - this.reportedAt < REPORT_EVERY_MS) return;
-    this.reportedAt = now;
+    if (!force && now - this.reportedAt < REPORT_EVERY_MS) {
+      // Not now, but not dropped: the state as it then is follows when the interval ends.
+      this.trailingReport ??= setTimeout(() => {
+        this.trailingReport = null;
+        const latest = this.#state();
+        if (latest) this.#toDirectory(latest).catch((e) => console.error("report failed", String(e?.message ?? e)));
+      }, REPORT_EVERY_MS - (now - this.reportedAt));
+      return;
+    }
+    await this.#toDirectory(state);
+  }
+
+  async #toDirectory(state) {
+    this.reportedAt = Date.now();
     // The job the directory's sweeper re-sends while it has not finished.
-    await directory(this.env).update({ ...summary, tenant: state.tenant, job: state.job ?? state.pendingJob ?? null });
+    await directory(this.env).update({ ...this.#summary(state), tenant: state.tenant, job: state.job ?? state.pendingJob ?? null });
   }
 
   // ---- RPC from the Worker and the queue consumer ----
