@@ -192,7 +192,8 @@ async function queue(batch, env) {
         }
         const inbox = account(env, job.accountId);
         if (deadLetters) {
-          await inbox.jobFailed(job, `failed after ${message.attempts} deliveries`);
+          // (message.attempts counts deliveries from the dead-letter queue, not the job's own.)
+          await inbox.jobFailed(job, "failed every delivery and was dead-lettered");
           console.error(JSON.stringify({ msg: "job dead-lettered", kind: job.kind, id: job.id, accountId: job.accountId }));
         } else {
           const outcome = await inbox.start(job);
