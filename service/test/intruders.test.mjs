@@ -256,7 +256,9 @@ test("bad input and intruders are refused with the right status, and change noth
     }
     const valid = { platform: "messenger", accountId: "106000000100001", accessToken: "sim-page-token-1" };
     for (const [label, body] of [
-      ["an unknown field baseUrl", { ...valid, baseUrl: sim.url }],
+      ["a baseUrl that is not one of the service's Graph hosts", { ...valid, baseUrl: "https://graph.evil.example" }],
+      ["a baseUrl on another loopback port", { ...valid, baseUrl: "http://127.0.0.1:9" }],
+      ["an unknown field webhookUrl", { ...valid, webhookUrl: "https://evil.example/hook" }],
       ["an unknown field tenant", { ...valid, tenant: "other" }],
       ["no platform", { accountId: valid.accountId, accessToken: valid.accessToken }],
       ["platform whatsapp", { ...valid, platform: "whatsapp" }],
