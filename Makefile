@@ -71,7 +71,8 @@ fuzz: consumer
 	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --lib proptests
 	FUZZ_CASES=$${FUZZ_CASES:-20000} scripts/test-js.sh fuzz.test.mjs
 
-bench: pkg sim
+## bench: every benchmark into BENCHMARKS.md (the service's needs the packed package: consumer)
+bench: consumer sim
 	scripts/bench.sh
 
 demo: pkg sim

@@ -7,5 +7,7 @@ for script in scripts/bench-*.mjs; do
   say "$script"
   node "$script"
 done
+say "inbox service (scripts/bench-service.sh)"
+scripts/bench-service.sh
 say "graph-sim throughput (see the Simulator throughput section for how to record it)"
 cargo run --quiet --release -p graph-sim --bin sim-bench -- --seconds 5 --connections 32

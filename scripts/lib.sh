@@ -78,6 +78,19 @@ install_packed_app() {
   (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
+# prepare_service_app DIR: the inbox service (service/) as a user deploys it, in DIR: the packed
+# package installed by name (install_packed_app), the service's sources, tests and wrangler.toml,
+# and the JS helpers its tests import from one folder up (launch.mjs, sim.mjs, inbox-truth.mjs,
+# workerd/bundle.mjs). Used by scripts/test-service.sh and scripts/bench-service.sh.
+prepare_service_app() {
+  local dir=$1
+  install_packed_app "$dir" inbox-service
+  cp -r service/src service/test service/wrangler.toml "$dir/"
+  mkdir -p "$dir/workerd"
+  cp tests/runtimes/workerd/bundle.mjs "$dir/workerd/"
+  cp tests/js/launch.mjs tests/js/sim.mjs tests/js/inbox-truth.mjs "$dir/"
+}
+
 lib_cleanup() {
   [ -z "$group_pid" ] || kill -- -"$group_pid" 2>/dev/null || true
   stop_sim

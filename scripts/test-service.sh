@@ -7,11 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 app=$root/target/service/app
 [ -x "$sim_bin" ] || die "$sim_bin is missing: run make sim"
-install_packed_app "$app" inbox-service
-cp -r service/src service/test service/wrangler.toml "$app/"
-mkdir -p "$app/workerd"
-cp tests/runtimes/workerd/bundle.mjs "$app/workerd/"
-cp tests/js/launch.mjs tests/js/sim.mjs tests/js/inbox-truth.mjs "$app/"
+prepare_service_app "$app"
 
 cd "$app"
 files=("$@")
