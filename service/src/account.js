@@ -331,13 +331,15 @@ export class AccountInbox extends DurableObject {
 
   /**
    * A client for this alarm's calls, starting at the bucket's `nextCallAt` (or this account's,
-   * if later). A new instance cannot know whether a request was in flight when the last one
-   * ended, so it starts one pace interval later still.
+   * if later). A new instance of an account that has called cannot know whether a request was
+   * in flight when the last one ended, so it starts one pace interval later still.
    */
   async #client(state, bucketNextCallAt) {
     const accessToken = await openToken(this.env.TOKEN_KEY, state.accountId, state.sealedToken);
     const interval = 1000 / (await clientDefaults()).requestsPerSecond;
-    const nextCallAt = Math.max(bucketNextCallAt, state.nextCallAt ?? 0, Date.now()) + (this.newInstance ? interval : 0);
+    // (An account that never called has nothing in flight.)
+    const unsure = this.newInstance && state.nextCallAt > 0;
+    const nextCallAt = Math.max(bucketNextCallAt, state.nextCallAt ?? 0, Date.now()) + (unsure ? interval : 0);
     this.newInstance = false;
     const baseUrl = graphHosts(this.env)[state.host ?? 0]; // read now: a changed setting applies at once
     return new ConversationsClient({ accessToken, baseUrl, nextCallAt });

@@ -4,7 +4,7 @@
 // Durable Objects, Queues and SQLite persisted in a directory, listening on loopback so
 // graph-sim can deliver webhooks to it. Everything workerd prints is kept in `logs`, which the
 // tests scan for secrets.
-import { mkdtempSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importTool, tool } from "../launch.mjs";
@@ -22,7 +22,9 @@ const app = new URL("..", import.meta.url).pathname;
 
 /** A fresh directory for persisted state, on tmpfs when there is one (new SQLite objects cost 10× less). */
 export function stateDir() {
-  return mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "gc-service-"));
+  const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "gc-service-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true })); // tmpfs is memory
+  return dir;
 }
 
 let built;

@@ -59,6 +59,13 @@ impl<T: Transport> Client<T> {
         if wait > 0.0 {
             self.transport.sleep(wait).await;
         }
+        loop {
+            let late = lock(&self.shared.pacer).depart(self.transport.now_ms());
+            if late <= 0.0 {
+                break;
+            }
+            self.transport.sleep(late).await;
+        }
         let response = self
             .transport
             .send(self.http_request(spec))

@@ -1,11 +1,14 @@
 //! Pacing: Meta allows 2 calls/s per Page or Instagram account on the Conversations API. Every
 //! request reserves the next free slot, so concurrent callers are spread evenly instead of
-//! bursting into a throttle.
+//! bursting into a throttle; and when its wait is over it departs only one interval after the
+//! request before it actually left, so a late wake-up (a busy event loop) never squeezes two
+//! requests together.
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pacer {
     interval_ms: f64,
     next_free_ms: f64,
+    last_departure_ms: f64,
 }
 
 impl Pacer {
@@ -19,7 +22,20 @@ impl Pacer {
         Pacer {
             interval_ms,
             next_free_ms: f64::NEG_INFINITY,
+            last_departure_ms: f64::NEG_INFINITY,
         }
+    }
+
+    /// Called when a request's reserved wait is over: 0 means go now (the departure is
+    /// recorded), anything else is how much longer to wait because the request before left late.
+    pub fn depart(&mut self, now_ms: f64) -> f64 {
+        let earliest = self.last_departure_ms + self.interval_ms;
+        if now_ms < earliest {
+            return earliest - now_ms;
+        }
+        self.last_departure_ms = now_ms;
+        self.next_free_ms = self.next_free_ms.max(now_ms + self.interval_ms);
+        0.0
     }
 
     /// Reserves a slot for one request; returns how long to wait before sending it.
@@ -59,6 +75,28 @@ mod tests {
         // After a quiet spell the next request goes at once, but there is no burst credit.
         assert_eq!(p.reserve(10_000.0), 0.0);
         assert_eq!(p.reserve(10_000.0), 500.0);
+    }
+
+    #[test]
+    fn a_late_departure_pushes_the_next_one_back() {
+        let mut p = Pacer::new(2.0);
+        assert_eq!(p.reserve(0.0), 0.0);
+        assert_eq!(p.reserve(0.0), 500.0);
+        // The first one wakes 200 ms late and leaves at 200; the second, due at 500, must wait
+        // until 700, then leaves; a third is reserved after it.
+        assert_eq!(p.depart(200.0), 0.0);
+        assert_eq!(p.depart(500.0), 200.0);
+        assert_eq!(p.depart(700.0), 0.0);
+        assert_eq!(p.reserve(700.0), 500.0);
+        // On time, nothing changes.
+        assert_eq!(p.depart(1_200.0), 0.0);
+    }
+
+    #[test]
+    fn departures_off_never_wait() {
+        let mut p = Pacer::new(0.0);
+        assert_eq!(p.depart(5.0), 0.0);
+        assert_eq!(p.depart(5.0), 0.0);
     }
 
     #[test]
