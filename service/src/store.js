@@ -58,8 +58,8 @@ export class InboxStore {
       // that is already the result).
       const value = { item, account };
       const alone = this.#replay([{ kind: "sync", value }], (inbox) => {
-        const key = inbox.threads()[0]?.key;
-        return key && { key, ...viewOf(key)(inbox) };
+        const view = inbox.threads()[0]; // its only thread
+        return view && { key: view.key, view, since: inbox.since() };
       });
       if (alone) add(alone.key, "sync", value, alone);
     }
