@@ -59,7 +59,7 @@ test-service: consumer sim
 	scripts/test-service.sh
 	scripts/test-service-deploy.sh
 
-test-demo: pkg sim
+test-demo: consumer sim
 	scripts/test-demo.sh
 
 ## test: everything CI checks, tier by tier (tests/README.md)
@@ -75,7 +75,7 @@ fuzz: consumer
 bench: consumer sim
 	scripts/bench.sh
 
-demo: pkg sim
+demo: consumer sim
 	scripts/demo.sh
 
 clean:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The demo dashboard end to end (tests/demo/demo.test.mjs): scripts/demo.sh's stack on a free port,
-# driven in headless Chromium. Needs the built package (make pkg) and the release simulator
-# (make sim). Screenshots go to target/artifacts/.
+# The demo end to end (tests/demo/*.test.mjs: the live inbox, and the direct mode): scripts/demo.sh's
+# stack on a free port, driven in headless Chromium. Needs the packed package (make consumer) and
+# the release simulator (make sim). Screenshots go to target/artifacts/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -11,6 +11,6 @@ source "$(dirname "$0")/lib.sh"
 
 start=$SECONDS
 status=0
-run_group node --test --test-concurrency=1 tests/demo/demo.test.mjs || status=$?
+run_group node --test --test-concurrency=1 tests/demo/live.test.mjs tests/demo/demo.test.mjs || status=$?
 say "done in $((SECONDS - start)) s (exit $status)"
 exit "$status"

@@ -1,6 +1,8 @@
-// The demo dashboard end to end: scripts/demo.sh's stack (graph-sim serving www/ and the built
-// package), driven in headless Chromium with playwright-core. What the page shows and exports is
-// checked against what the simulator serves (plain Graph calls and its /__sim/ control API).
+// The demo's direct mode end to end (/direct/: the token in the tab, Graph read by the package in
+// the browser): scripts/demo.sh's stack with no account connected to the service and no live
+// traffic, driven in headless Chromium with playwright-core. What the page shows and exports is
+// checked against what the simulator serves (plain Graph calls and its /__sim/ control API,
+// through the demo's server, which passes them to graph-sim).
 // Run by scripts/test-demo.sh; screenshots go to target/artifacts/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,7 +35,7 @@ const text = (selector) => page.locator(selector).first().innerText();
 const shot = (name) => page.screenshot({ path: `${artifacts}/demo-${name}.png` });
 
 before(async () => {
-  stack = await startDemo(SIM_ARGS);
+  stack = await startDemo(SIM_ARGS, { DEMO_TRAFFIC: "0", DEMO_CONNECT: "" });
   sim = simClient(stack.url);
   inbox = await graph(stack.url, PAGE.token).inbox(PAGE.id, "messenger");
   browser = await launchChromium();
@@ -81,7 +83,7 @@ async function waitSync(state) {
 }
 
 test("the page loads on the simulator and connects to its Messenger Page", TIMEOUT, async () => {
-  await page.goto(`${stack.url}/`);
+  await page.goto(`${stack.url}/direct/`);
   await page.waitForSelector("#connect-status:has-text('Connected')");
   assert.equal(await page.locator("#preset option").count(), 3, "a preset per simulator account and inbox");
   assert.equal(await page.inputValue("#base-url"), stack.url, "base URL defaults to the page's origin");

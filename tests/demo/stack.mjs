@@ -5,18 +5,21 @@ import { rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { root } from "../js/launch.mjs";
 
-/** Starts the demo stack; resolves to { url, stop() } once it printed the URL to open. */
-export async function startDemo(simArgs = []) {
+/**
+ * Starts the demo stack; resolves to { url, stop() } once it printed the URL to open.
+ * `settings`: more of demo.sh's environment (DEMO_TRAFFIC, DEMO_CONNECT, DEMO_API_KEY).
+ */
+export async function startDemo(simArgs = [], settings = {}) {
   const dir = `target/demo-test-${process.pid}`;
   const child = spawn("scripts/demo.sh", [], {
     cwd: root,
-    env: { ...process.env, DEMO_PORT: "0", DEMO_DIR: dir, DEMO_SIM_ARGS: simArgs.join(" ") },
+    env: { ...process.env, DEMO_PORT: "0", DEMO_DIR: dir, DEMO_SIM_ARGS: simArgs.join(" "), ...settings },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("demo.sh printed no URL within 20 s")), 20_000);
+    const timer = setTimeout(() => reject(new Error("demo.sh printed no URL within 60 s")), 60_000);
     exited.then(({ code }) => reject(new Error(`demo.sh exited with ${code} before printing a URL`)));
     lines.on("line", (line) => {
       const m = /^Open (http:\/\/127\.0\.0\.1:\d+)\/ in your browser$/.exec(line);
@@ -28,12 +31,11 @@ export async function startDemo(simArgs = []) {
   });
   return {
     url,
-    /** SIGINT, as Ctrl-C sends; resolves to demo.sh's exit once its trap stopped graph-sim. */
+    /** SIGINT, as Ctrl-C sends; resolves to the demo's exit once it stopped the service and graph-sim. */
     async stop() {
       child.kill("SIGINT");
       const result = await exited;
-      rmSync(`${root}/${dir}`, { recursive: true, force: true });
-      rmSync(`${root}/${dir}.sim.log`, { force: true });
+      for (const d of [dir, `${dir}.service`, `${dir}.state`]) rmSync(`${root}/${d}`, { recursive: true, force: true });
       return result;
     },
   };
