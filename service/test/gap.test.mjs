@@ -6,18 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startSim } from "../launch.mjs";
 import { diffInbox } from "../inbox-truth.mjs";
-import { SECRETS, apiClient, sleep, startService, stateDir, waitFor } from "./harness.mjs";
+import { SECRETS, apiClient, getJson as json, postJson as post, sleep, startService, stateDir, waitFor } from "./harness.mjs";
 
 const GRAPH_LAG_MS = 1000;
 const PAGES = 3;
-
-const json = async (url, init) => {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text);
-};
-const post = (url, body) => json(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 test("deliveries lost while the subscription was disabled are healed by the catch-up a new subscription starts", async () => {
   const sim = await startSim([

@@ -132,6 +132,17 @@ export function apiClient(url, key = SECRETS.API_KEY) {
   return { call, inbox, seen };
 }
 
+/** GET `url` as JSON (graph-sim's control API); anything but a 2xx throws with the body. */
+export async function getJson(url, init) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** POST `body` as JSON to `url`; answers the JSON reply. */
+export const postJson = (url, body) => getJson(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` (truthy = done) every `every` ms; fails with `what` and the last value after `ms`. */

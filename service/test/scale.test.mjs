@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startSim } from "../launch.mjs";
 import { diffInbox } from "../inbox-truth.mjs";
-import { SECRETS, apiClient, sleep, startService, stateDir, waitFor } from "./harness.mjs";
+import { SECRETS, apiClient, getJson as json, postJson as post, sleep, startService, stateDir, waitFor } from "./harness.mjs";
 
 const ACCOUNTS = Number(process.env.SERVICE_ACCOUNTS || 1000);
 const LIVE_ACCOUNTS = 12; // extra Pages with live traffic during the backfill
@@ -27,14 +27,6 @@ const ARRIVAL_JITTER_MS = 250;
 // A Graph read shows every change older than this (the Inbox's graphLagMs; the default 30 s
 // would make the test wait that long before its catch-up sync can repair an unsend).
 const GRAPH_LAG_MS = 1000;
-
-const json = async (url, init) => {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text);
-};
-const post = (url, body) => json(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 /** Every file under `dir`, recursively. */
 const files = (dir) => readdirSync(dir).flatMap((name) => {
