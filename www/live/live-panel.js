@@ -134,8 +134,9 @@ export function startLivePanel({ webhooks, duplicates, retries, chart, legend, s
   async function readInfo() {
     try {
       const { service } = await demoInfo();
-      const restarts = service.restarts === 1 ? "restarted once" : `restarted ${service.restarts} times`;
-      replace(info, `service pid ${service.pid ?? "–"} · ${service.restarts ? restarts : "not restarted"}`);
+      const restarts = service.restarts === 1 ? "1 restart" : `${service.restarts || "no"} restarts`;
+      replace(info, `service pid ${service.pid ?? "–"} · ${restarts}`);
+      info.title = "The inbox service's process (workerd), and how often the demo has restarted it";
     } catch {
       replace(info, "service info unavailable");
     }

@@ -15,12 +15,14 @@ const PAGE_SIZE = 30;
 const activity = (t) => parseGraphTime(t.updated_time)?.getTime() ?? 0;
 
 /**
- * Whether the changed thread `a` lists before `b`: newer activity first (the service's order);
- * at equal activity (Graph times are in whole seconds) the one that changed last goes first.
+ * Whether `a` lists before `b`: newer activity first, then the greater key (the service's
+ * order). With `bumped` (`a` just had new activity), at equal activity (Graph times are whole
+ * seconds) `a` goes first: a thread that gets a message goes to the top.
  * @param {import("./api.js").InboxThread} a
  * @param {import("./api.js").InboxThread} b
  */
-const before = (a, b) => activity(a) >= activity(b);
+const before = (a, b, bumped = false) =>
+  activity(a) > activity(b) || (activity(a) === activity(b) && (bumped || a.key > b.key));
 
 /**
  * A short line for a message: its text, else what it carries.
@@ -123,8 +125,9 @@ export function createThreadList({ list, scroll, more, status, count, onOpen, on
    * Puts a row where its thread sorts. With more pages to load, a thread older than every row
    * shown is left for them (the service pages by activity, so it comes then).
    * @param {import("./api.js").InboxThread} t
+   * @param {boolean} bumped it just had new activity
    */
-  function place(t) {
+  function place(t, bumped) {
     const li = render(t);
     const hadFocus = li === document.activeElement;
     /** @type {HTMLElement | null} */
@@ -132,7 +135,7 @@ export function createThreadList({ list, scroll, more, status, count, onOpen, on
     for (const el of /** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll('[role="option"]'))) {
       if (el === li) continue;
       const other = threads.get(el.dataset.key ?? "");
-      if (other && before(t, other)) {
+      if (other && before(t, other, bumped)) {
         next = el;
         break;
       }
@@ -249,10 +252,12 @@ export function createThreadList({ list, scroll, more, status, count, onOpen, on
           !me.isSelf(m.from?.id) &&
           (parseGraphTime(m.created_time)?.getTime() ?? 0) >= loadedAt - 30_000,
       );
+      const previous = threads.get(t.key);
+      const bumped = previous ? activity(t) > activity(previous) : countUnread;
       threads.set(t.key, t);
       remember(t);
       if (countUnread && t.key !== openKey && fresh.length) unread.set(t.key, (unread.get(t.key) ?? 0) + fresh.length);
-      place(t);
+      place(t, bumped);
       ensureTabStop();
       counts();
       if (!busy) showMore();
