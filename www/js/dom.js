@@ -32,9 +32,13 @@ export function replace(el, ...children) {
   append(el, children);
 }
 
-/** Graph times look like 2026-10-07T19:53:45+0000; Date wants the offset with a colon. */
+/**
+ * Graph times look like 2026-10-07T19:53:45+0000; Date wants the offset with a colon. A number
+ * is unix milliseconds (the inbox service's `lastEventAt`).
+ */
 export function parseGraphTime(value) {
   if (!value) return null;
+  if (typeof value === "number") return new Date(value);
   const date = new Date(String(value).replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
   return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // The thread list: a listbox of conversations, newest first, loading the next page as its end
-// scrolls into view. Arrow keys, Home/End and PageUp/PageDown move; Enter or Space opens.
+// scrolls into view. Arrow keys, Home/End and PageUp/PageDown move; Enter or Space opens (listbox.js).
 import { colorFor, h, initials, replace, shortTime, timeEl } from "./dom.js";
+import { listbox } from "./listbox.js";
 import { pageOnScroll } from "./pager.js";
 import { displayName } from "./people.js";
 
@@ -49,26 +50,13 @@ export function createThreadList({ list, scroll, more, count, onOpen }) {
   let loader = null;
   const byId = new Map(); // conversation id -> conversation
 
-  const items = () => [...list.querySelectorAll('[role="option"]')];
-
-  /** Roving tabindex: the current thread is the list's one Tab stop. */
-  function makeCurrent(item) {
-    for (const el of list.querySelectorAll('[tabindex="0"]')) el.tabIndex = -1;
-    item.tabIndex = 0;
-    item.scrollIntoView({ block: "nearest" });
-  }
-
-  function focusItem(item) {
-    if (!item) return;
-    makeCurrent(item);
-    item.focus();
-  }
-
+  /** @param {HTMLElement} item */
   function open(item) {
-    if (!item) return;
     select(item.dataset.id);
     onOpen(byId.get(item.dataset.id));
   }
+
+  const { makeCurrent, ensureTabStop } = listbox(list, open);
 
   /** Marks a thread as the open one (if it is in the list); returns whether it is. */
   function select(id) {
@@ -80,24 +68,6 @@ export function createThreadList({ list, scroll, more, count, onOpen }) {
     return true;
   }
 
-  list.addEventListener("click", (event) => open(event.target.closest('[role="option"]')));
-  list.addEventListener("keydown", (event) => {
-    const all = items();
-    const at = all.indexOf(document.activeElement);
-    const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 }[event.key];
-    let target = null;
-    if (step) target = all[Math.max(0, Math.min(all.length - 1, at + step))];
-    else if (event.key === "Home") target = all[0];
-    else if (event.key === "End") target = all.at(-1);
-    else if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      open(all[at]);
-      return;
-    } else return;
-    event.preventDefault();
-    focusItem(target);
-  });
-
   /**
    * @param {import("graph-conversations").Page<import("graph-conversations").Conversation>} page
    * @param {import("./connect.js").Session} session
@@ -107,8 +77,7 @@ export function createThreadList({ list, scroll, more, count, onOpen }) {
     session.identity.learnFrom(conversations);
     for (const c of conversations) byId.set(c.id, c);
     list.append(...conversations.map((c) => threadItem(c, session.identity)));
-    const first = list.querySelector('[role="option"]');
-    if (first && !list.querySelector('[tabindex="0"]')) first.tabIndex = 0;
+    ensureTabStop();
     replace(count, `${byId.size} loaded`);
     return conversations.length;
   }
