@@ -347,14 +347,34 @@ export class AccountInbox extends DurableObject {
 
   // ---- the bucket's lease (RPC to the object named by the bucket; a local call when it is this one) ----
 
-  /** Takes the bucket for `holder`: `{nextCallAt}`, or `{busyUntil}` while another holds it. */
+  /**
+   * Takes the bucket for `holder`: `{nextCallAt}`, or `{busyUntil}` while another holds it. A
+   * holder whose object is not running an alarm (it crashed, or was restarted) holds nothing: its
+   * lease is taken over at once, one pace interval on, as it may have had a call in flight.
+   */
   async acquire(holder) {
-    const now = Date.now();
-    const lease = this.ctx.storage.sql.exec("SELECT holder, until, next_call_at FROM lease WHERE id = 1").toArray()[0];
-    if (lease?.holder && lease.holder !== holder && lease.until > now) return { busyUntil: Math.min(lease.until, now + 1000) };
-    const nextCallAt = Math.max(lease?.next_call_at ?? 0, lease?.holder && lease.holder !== holder ? lease.until : 0);
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO lease (id, holder, until, next_call_at) VALUES (1, ?, ?, ?)", holder, now + LEASE_MS, nextCallAt);
+    const read = () => this.ctx.storage.sql.exec("SELECT holder, until, next_call_at FROM lease WHERE id = 1").toArray()[0];
+    const lease = read();
+    let nextCallAt = lease?.next_call_at ?? 0;
+    if (lease?.holder && lease.holder !== holder) {
+      if (lease.until > Date.now()) {
+        const other = lease.holder === this.#state()?.accountId ? this : this.env.ACCOUNTS.get(this.env.ACCOUNTS.idFromName(lease.holder));
+        const busy = await other.busy();
+        const now = read(); // it may have changed hands during that call
+        if (busy || now?.holder !== lease.holder || now.until !== lease.until) return { busyUntil: Math.min(lease.until, Date.now() + 1000) };
+        nextCallAt = Math.max(nextCallAt, Date.now() + 1000 / (await clientDefaults()).requestsPerSecond);
+        if (read()?.holder !== lease.holder) return { busyUntil: Date.now() + 1000 };
+      } else {
+        nextCallAt = Math.max(nextCallAt, lease.until); // it lapsed: its holder may have called until then
+      }
+    }
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO lease (id, holder, until, next_call_at) VALUES (1, ?, ?, ?)", holder, Date.now() + LEASE_MS, nextCallAt);
     return { nextCallAt };
+  }
+
+  /** Whether this object is making Graph calls right now (its alarm runs). */
+  async busy() {
+    return this.running;
   }
 
   /** Gives the bucket back with when its next call may go. */

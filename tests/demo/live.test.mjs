@@ -89,7 +89,7 @@ test("the live inbox loads: the connected accounts are live, and the page reads 
   assert.ok(await page.locator('a[href="/direct/"], a[href="./direct/"], a[href="direct/"]').count(), "the direct mode is linked");
 });
 
-test("a message sent in Messenger, then a reaction, show in the open thread without a reload", TIMEOUT, async () => {
+test("a message sent in Messenger, then a reaction and an edit, show in the open thread without a reload", TIMEOUT, async () => {
   const { conversationId } = await openNewestThread(PAGE.id, "messenger");
   const before = Date.now();
   const sent = await call("/__sim/messages", { conversation_id: conversationId, text: "Is the terrace open today?" });
@@ -98,6 +98,8 @@ test("a message sent in Messenger, then a reaction, show in the open thread with
   assert.match(await message(sent.id).innerText(), /Is the terrace open today\?/);
   await call("/__sim/reactions", { message_id: sent.id, reaction: "love" });
   await message(sent.id).locator(".reactions").waitFor({ timeout: SHOWS_WITHIN_MS });
+  await call("/__sim/edits", { message_id: sent.id, text: "Is the terrace open tonight?" });
+  await message(sent.id).locator("text=Is the terrace open tonight?").waitFor({ timeout: SHOWS_WITHIN_MS });
   assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation").length), 1, "no reload");
 });
 
