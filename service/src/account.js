@@ -18,7 +18,7 @@ import { directory } from "./directory.js";
 import { graphHosts } from "./hosts.js";
 
 /** Graph requests per alarm: 20 s at 2/s, under the 50 subrequests of Workers Free. */
-export const SLICE_REQUESTS = 40;
+const SLICE_REQUESTS = 40;
 /** Thread lookups (conversation id of a customer only webhooks showed) per alarm. */
 const LOOKUPS_PER_ALARM = 10;
 /** If an alarm dies mid-slice, the next one runs this much later and resumes. */
@@ -32,7 +32,7 @@ const PERMANENT = new Set(["auth", "permission", "not_found", "invalid_argument"
 /** Progress and lastEventAt reach the directory at most this often (state changes always). */
 const REPORT_EVERY_MS = 1_000;
 /** Jobs this service makes; anything else is a poison message. */
-export const JOB_KINDS = new Set(["backfill", "catchup"]);
+const JOB_KINDS = new Set(["backfill", "catchup"]);
 
 export class AccountInbox extends DurableObject {
   constructor(ctx, env) {
@@ -144,7 +144,7 @@ export class AccountInbox extends DurableObject {
       return "duplicate";
     }
     this.ctx.storage.sql.exec("INSERT INTO jobs (id, kind, at) VALUES (?, ?, ?)", job.id, job.kind, Date.now());
-    if (state.status === "syncing" || state.status === "queued" && state.job) {
+    if (state.status === "syncing") {
       await this.#arm(state);
       return "running"; // the sync under way covers what this job asks
     }
@@ -215,12 +215,6 @@ export class AccountInbox extends DurableObject {
     this.#schema();
     if (lease) this.ctx.storage.sql.exec("INSERT INTO lease (id, holder, until, next_call_at) VALUES (1, ?, ?, ?)", lease.holder, lease.until, lease.next_call_at);
     return true;
-  }
-
-  /** Re-arms the alarm of a sync under way (the sweeper, after a restart). */
-  async kick() {
-    const state = this.#state();
-    if (state) await this.#arm(state);
   }
 
   // ---- live updates: hibernatable WebSockets, or server-sent events ----

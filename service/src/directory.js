@@ -49,15 +49,10 @@ export class Directory extends DurableObject {
   }
 
   /**
-   * What the cron trigger acts on: jobs of accounts queued or syncing with no report for
-   * `stalledMs` (their queue message or alarm was lost: re-sent, harmless if not), and every
-   * account that is live (a catch-up sync heals gaps in webhook deliveries).
+   * Jobs of accounts queued or syncing with no report for `stalledMs`: their queue message or
+   * alarm was lost (the cron re-sends them; harmless if not).
    */
-  async due(stalledMs) {
-    return { stalled: this.#stalled(stalledMs), live: await this.live() };
-  }
-
-  #stalled(stalledMs) {
+  async stalled(stalledMs) {
     return this.db
       .exec("SELECT account_id, job FROM accounts WHERE status IN ('queued', 'syncing') AND job IS NOT NULL AND updated_at <= ?", Date.now() - stalledMs)
       .toArray()

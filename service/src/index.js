@@ -209,10 +209,9 @@ async function queue(batch, env) {
 }
 
 async function scheduled(controller, env) {
-  const { stalled, live } = await directory(env).due(Number(env.STALLED_MS ?? STALLED_MS));
   // Re-sending a job is harmless (AccountInbox.start is idempotent by id) and re-arms its alarm.
-  await sendJobs(env, stalled);
-  await sendJobs(env, live.map((accountId) => ({ kind: "catchup", id: `cron-${controller.scheduledTime}`, accountId })));
+  await sendJobs(env, await directory(env).stalled(Number(env.STALLED_MS ?? STALLED_MS)));
+  await catchUp(env, `cron-${controller.scheduledTime}`);
 }
 
 export default { fetch, queue, scheduled };

@@ -11,7 +11,7 @@
 import { Inbox } from "graph-conversations";
 
 /** Messages kept on a thread in thread listings (the rest are paged from `messages`). */
-export const HEAD_MESSAGES = 3;
+const HEAD_MESSAGES = 3;
 /** Message rows per INSERT: 4 parameters each, under SQLite's limit of 100 per statement. */
 const ROWS_PER_INSERT = 25;
 
