@@ -343,10 +343,10 @@ thread's capacity (${range((r) => r.callsPerSecond, 0)}/s), not the accounts' 2/
 ${rows.length > 1 ? `From ${fmt(rows[1].accounts)} accounts on, connecting them takes most of the wall time (${rows.slice(1).map((r) => `${s(r.connectMs)} of ${s(r.wallMs)}`).join(", ")}):
 each connect call waits its turn on that thread behind the backfills already running, while no account
 took more than ${rows.slice(1).map((r) => `${s(r.liveAfterConnectMs.max)} (${fmt(r.accounts)})`).join(" and ")} from its own connect call to live. ` : ""}A large part of the CPU is storing what the calls bring rather than making
-them: each listed thread is replayed through a fresh \`Inbox\` of the package (twice: once only to learn its
-key) and written to SQLite with its messages.${minGap < 500 ? ` Work queued on that thread also delays requests past their
-slots, so an account's calls can reach Graph closer together than 500 ms (down to ${minGap} ms here: the pacer
-spaces slots, not departures); graph-sim's bucket of 2 absorbs that (${rows.every((r) => r.throttled === 0) ? "0 throttled" : "with throttles"}).` : ""}
+them: each listed thread is replayed through a fresh \`Inbox\` of the package and written to SQLite with
+its messages.${minGap < 500 ? ` The pacer spaces departures 500 ms apart, but on a saturated thread a request
+that has left the client can still wait in workerd before it reaches Graph, so arrivals can be closer
+(down to ${minGap} ms here); graph-sim's bucket of 2 absorbs that (${rows.every((r) => r.throttled === 0) ? "0 throttled" : "with throttles"}).` : ""}
 
 How it is measured:
 - **Ideal** (reference \`distributed.md\` §5.1): accounts are independent and each is paced at 2 calls/s with its first
