@@ -255,11 +255,11 @@ impl<T: Transport + Clone> InboxSync<T> {
                 }
                 continue;
             }
-            let Some(page) = self.next_list_page().await? else {
+            let Some((page, latency_ms)) = self.next_list_page().await? else {
                 return Ok(None);
             };
             self.page_read_ms = self.client.transport().unix_ms();
-            let pending = self.planner.accept_list_page(page);
+            let pending = self.planner.accept_list_page(page, latency_ms);
             self.pending = pending.into();
             if self.pending.is_empty() {
                 self.planner.finish_page();
@@ -274,8 +274,9 @@ impl<T: Transport + Clone> InboxSync<T> {
         self.conversations > 0 && self.max_requests.is_some_and(|max| sent() >= max)
     }
 
-    /// Reads the next list page, recovering as the planner says.
-    async fn next_list_page(&mut self) -> Result<Option<Value>, GraphApiError> {
+    /// Reads the next list page, recovering as the planner says; with how long Graph took to
+    /// answer it.
+    async fn next_list_page(&mut self) -> Result<Option<(Value, f64)>, GraphApiError> {
         let mut attempt = 0;
         loop {
             let Some(spec) = self.planner.list_request() else {
@@ -284,12 +285,23 @@ impl<T: Transport + Clone> InboxSync<T> {
             // Only throttling is waited out by the client: every other failure goes to the
             // planner at once, which may take it as a sign the request is too heavy.
             let expect = Some(Expect::Page(&CONVERSATION));
+            let deadline = self.planner.list_deadline_ms();
             let sent = self
                 .client
-                .send_with(&spec, expect, Decode::Parse, Retries::ThrottlingOnly)
+                .send_with(
+                    &spec,
+                    expect,
+                    Decode::Parse,
+                    Retries::ThrottlingOnly,
+                    deadline,
+                )
                 .await;
             match sent {
-                Ok(page) => return Ok(Some(page.into_value())),
+                Ok(page) => {
+                    let now = self.client.transport().now_ms();
+                    let latency_ms = now - self.client.last_departure_ms();
+                    return Ok(Some((page.into_value(), latency_ms)));
+                }
                 Err(e) => {
                     let backoff = backoff_ms(attempt, self.client.transport().random());
                     let wait = self.planner.recover(e, backoff)?;

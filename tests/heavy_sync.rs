@@ -130,6 +130,28 @@ async fn every_failure_style_and_threshold_ends_with_the_exact_inbox() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_never_comes_costs_a_probe_its_deadline_not_the_whole_timeout() {
+    // The first request (25 threads × 50 nested) fits; the sync's larger probes never get an
+    // answer. The client's timeout is long, so waiting it out would cost seconds per probe.
+    let client_timeout = 3_000.0;
+    let sim = heavy_sim(25 * 50 * DETAIL_FIELDS, HeavyFailure::Timeout).await;
+    let base = sim.base_url();
+    let account = &ACCOUNTS[1];
+    let truth = walk(&base, account.token, account.page, account.platform).await;
+    let client = client_with(&base, account.token, 3, |o| {
+        o.timeout_ms = Some(client_timeout)
+    });
+    let (items, _) = drain(&client, account.page, &options(account.platform)).await;
+    assert_eq!(inventory(&items), truth);
+    let timed_out = client.transport().timed_out.borrow().clone();
+    assert!(!timed_out.is_empty(), "the probes were too heavy");
+    assert!(
+        timed_out.iter().all(|&t| t < client_timeout),
+        "a probe waited the whole timeout: {timed_out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nested_details_refused_fall_back_to_the_messages_edge() {
     for refusal in [RefuseNested::Deleted, RefuseNested::InvalidParam] {
         let sim = sim(|c| {

@@ -23,7 +23,7 @@ pub(crate) enum Retries {
 }
 
 impl<T: Transport> Client<T> {
-    fn http_request(&self, spec: &RequestSpec) -> HttpRequest {
+    fn http_request(&self, spec: &RequestSpec, timeout_ms: f64) -> HttpRequest {
         let c = &self.shared.config;
         let mut spec = spec.clone();
         let mut headers = vec![("accept".to_owned(), "application/json".to_owned())];
@@ -41,12 +41,17 @@ impl<T: Transport> Client<T> {
         HttpRequest {
             url: format!("{}/{}{}", c.base_url, c.api_version, spec.path_and_query()),
             headers,
-            timeout_ms: Some(c.timeout_ms),
+            timeout_ms: Some(timeout_ms),
         }
     }
 
-    /// One attempt: paced, sent, classified. Graph's body comes back token-free.
-    async fn attempt(&self, spec: &RequestSpec) -> Result<HttpResponse, GraphApiError> {
+    /// One attempt: paced, sent within `timeout_ms`, classified. Graph's body comes back
+    /// token-free.
+    async fn attempt(
+        &self,
+        spec: &RequestSpec,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, GraphApiError> {
         let now = self.transport.now_ms();
         let wait = lock(&self.shared.pacer).reserve(now);
         {
@@ -68,7 +73,7 @@ impl<T: Transport> Client<T> {
         }
         let response = self
             .transport
-            .send(self.http_request(spec))
+            .send(self.http_request(spec, timeout_ms))
             .await
             .map_err(|e| match e {
                 TransportError::Network(m) => {
@@ -76,10 +81,7 @@ impl<T: Transport> Client<T> {
                 }
                 TransportError::Timeout => GraphApiError::new(
                     ErrorKind::Timeout,
-                    format!(
-                        "no response within {} ms",
-                        self.shared.config.timeout_ms as u64
-                    ),
+                    format!("no response within {} ms", timeout_ms as u64),
                 ),
                 TransportError::Aborted => {
                     GraphApiError::new(ErrorKind::Aborted, "the operation was aborted")
@@ -108,21 +110,26 @@ impl<T: Transport> Client<T> {
         expect: Option<Expect>,
         mode: Decode,
     ) -> Result<Body, GraphApiError> {
-        self.send_with(spec, expect, mode, Retries::All).await
+        self.send_with(spec, expect, mode, Retries::All, None).await
     }
 
-    /// [`Client::send`] with a choice of what this client retries itself.
+    /// [`Client::send`] with a choice of what this client retries itself, and a `deadline_ms`
+    /// that shortens the client's timeout for this request.
     pub(crate) async fn send_with(
         &self,
         spec: &RequestSpec,
         expect: Option<Expect>,
         mode: Decode,
         retries_of: Retries,
+        deadline_ms: Option<f64>,
     ) -> Result<Body, GraphApiError> {
         let token = self.shared.config.token.expose();
+        let timeout_ms = deadline_ms.map_or(self.shared.config.timeout_ms, |d| {
+            d.min(self.shared.config.timeout_ms)
+        });
         let mut retries = 0;
         loop {
-            let err = match self.attempt(spec).await {
+            let err = match self.attempt(spec, timeout_ms).await {
                 Ok(response) => match decode(&response, expect, mode, token) {
                     Ok(body) => return Ok(body),
                     Err(err) => err.redact(token),
@@ -153,6 +160,11 @@ impl<T: Transport> Client<T> {
                 }
             }
         }
+    }
+
+    /// When the latest request left (on the transport's clock), for timing its answer.
+    pub(crate) fn last_departure_ms(&self) -> f64 {
+        lock(&self.shared.pacer).last_departure()
     }
 
     /// Sends with retries and normalises the body as `expect` says.

@@ -38,6 +38,11 @@ impl Pacer {
         0.0
     }
 
+    /// When the latest request left (`depart` returned 0).
+    pub fn last_departure(&self) -> f64 {
+        self.last_departure_ms
+    }
+
     /// Reserves a slot for one request; returns how long to wait before sending it.
     pub fn reserve(&mut self, now_ms: f64) -> f64 {
         let slot = self.next_free_ms.max(now_ms);

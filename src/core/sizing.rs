@@ -7,21 +7,31 @@
 //!   maximum (100, or the caller's `pageSize`);
 //! - a failure of a size that never succeeded is taken as "too heavy": that size becomes the
 //!   ceiling and the next try is halfway between the largest size that worked and it (a binary
-//!   search, so a few failures find the largest size Graph serves);
+//!   search), or a quarter of it when nothing has worked yet (a failure then says nothing about
+//!   how far off the size is, and every further failure costs a request);
+//! - the search stops once the ceiling is within a quarter of a size that works: every failed
+//!   probe costs a whole request (or a timeout), and a closer fit pays only on long syncs, which
+//!   the periodic probe below refines;
 //! - a failure of a size that already worked is a blip first: the same request is sent once
 //!   more, and only a second failure shrinks it;
 //! - when even 1 thread is too heavy, the nested message limit drops to the detailed messages
 //!   (older ids then come through the `/messages` edge);
 //! - when the smallest request still fails [`SMALLEST_ATTEMPTS`] times, the sync gives up with
 //!   the cause, and its checkpoint resumes it later;
-//! - after [`PROBE_AFTER`] successes under a ceiling, the ceiling is forgotten once, in case the
-//!   failure that set it was a blip; each probe that fails again doubles that wait.
+//! - after [`PROBE_AFTER`] successes under a ceiling, the sync probes halfway to it again (the
+//!   ceiling itself once close), in case the failure that set it was a blip or the fit is loose;
+//!   each probe that fails doubles that wait;
+//! - a request heavier than any that worked gets a deadline from the latency of those that
+//!   did ([`RequestSize::deadline_ms`]): Graph often answers an over-heavy request by never
+//!   answering, and waiting out the client's whole timeout for every probe would cost more
+//!   than probing saves.
 //!
 //! Where Graph has shown it limits the size, the nested limit also follows the inbox: once a list
 //! page holds every thread's messages in full, asking for more nested messages than the longest
 //! thread seen only makes requests heavier, so the limit comes down to it (never below the
-//! detailed messages) and pages can grow. Where Graph never refused a size, it stays, since a
-//! longer thread later would cost a `/messages` request.
+//! detailed messages) and pages can grow, up to the ceiling scaled by the lighter nesting (a
+//! request's weight is about threads × nested messages). Where Graph never refused a size, it
+//! stays, since a longer thread later would cost a `/messages` request.
 //!
 //! Explicit answers are followed as they come: "reduce the amount of data" is a too-heavy
 //! failure, and a refusal of nested message details (9000001, or code 100 for the list) keeps
@@ -42,6 +52,27 @@ pub const NESTED_FLOOR: u32 = 1;
 pub const SMALLEST_ATTEMPTS: u32 = 4;
 /// Successes under a ceiling before it is probed again.
 pub const PROBE_AFTER: u32 = 20;
+/// A ceiling within `1 / CLOSE_ENOUGH` of a size that works ends the search.
+const CLOSE_ENOUGH: u32 = 4;
+/// The first failure, with nothing worked yet, divides the page by this.
+const FIRST_SHRINK: u32 = 4;
+/// A request heavier than any that worked may take this many times what the slowest success
+/// per unit of weight predicts for it...
+const PROBE_DEADLINE_FACTOR: f64 = 4.0;
+/// ...and never less than this: Meta's pace interval (2 calls/s), sooner than which the next
+/// request could not leave anyway.
+const PROBE_MIN_DEADLINE_MS: f64 = 500.0;
+
+/// `hi` is within a quarter of `lo` (or 1 thread): probing between them costs more than it saves.
+fn close(lo: u32, hi: u32) -> bool {
+    hi.saturating_sub(lo) <= (lo / CLOSE_ENOUGH).max(1)
+}
+
+/// The page as heavy at `to` nested messages as `page` is at `from` (rounded up).
+fn scaled(page: u32, from: u32, to: u32) -> u32 {
+    let pages = u64::from(page) * u64::from(from);
+    u32::try_from(pages.div_ceil(u64::from(to.max(1)))).unwrap_or(u32::MAX)
+}
 
 /// What to do after a failed list request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +111,10 @@ pub struct RequestSize {
     longest_seen: u32,
     /// Graph failed a request as too heavy at least once.
     limited: bool,
+    /// The heaviest request that succeeded (threads × nested messages).
+    heaviest: u64,
+    /// The slowest success's latency per unit of weight, once one is known.
+    slowest_ms_per_unit: Option<f64>,
 }
 
 impl RequestSize {
@@ -99,7 +134,24 @@ impl RequestSize {
             probing: None,
             longest_seen: 0,
             limited: false,
+            heaviest: 0,
+            slowest_ms_per_unit: None,
         }
+    }
+
+    /// Threads × nested messages: how heavy the next request is.
+    fn weight(&self) -> u64 {
+        u64::from(self.page) * u64::from(self.nested)
+    }
+
+    /// How long to wait for the next request, when that should be shorter than the client's
+    /// own timeout: a request heavier than any that worked gets [`PROBE_DEADLINE_FACTOR`] times
+    /// what the slowest success predicts for its weight, at least [`PROBE_MIN_DEADLINE_MS`].
+    pub fn deadline_ms(&self) -> Option<f64> {
+        let per_unit = self.slowest_ms_per_unit?;
+        (self.weight() > self.heaviest).then(|| {
+            (per_unit * self.weight() as f64 * PROBE_DEADLINE_FACTOR).max(PROBE_MIN_DEADLINE_MS)
+        })
     }
 
     /// Threads per list request now.
@@ -117,8 +169,15 @@ impl RequestSize {
         self.failures
     }
 
-    /// The request succeeded: remember the size, and grow toward the maximum or the ceiling.
-    pub fn succeeded(&mut self) {
+    /// The request succeeded in `latency_ms`: remember the size and how long it took, and grow
+    /// toward the maximum or the ceiling.
+    pub fn succeeded(&mut self, latency_ms: f64) {
+        let per_unit = latency_ms.max(0.0) / self.weight().max(1) as f64;
+        self.slowest_ms_per_unit = Some(
+            self.slowest_ms_per_unit
+                .map_or(per_unit, |s| s.max(per_unit)),
+        );
+        self.heaviest = self.heaviest.max(self.weight());
         self.failures = 0;
         self.worked = self.worked.max(self.page);
         self.successes += 1;
@@ -131,14 +190,16 @@ impl RequestSize {
         }
         let limit = match self.ceiling {
             // Close enough to the ceiling: probing on would cost more failures than it saves.
-            Some(ceiling) if ceiling - self.page <= (self.page / 8).max(1) => self.page,
+            Some(ceiling) if close(self.page, ceiling) => self.page,
             Some(ceiling) => ceiling.saturating_sub(1).min(self.max_page),
             None => self.max_page,
         };
         let target = match (self.ceiling, self.probing) {
             (Some(ceiling), _) => (self.page + ceiling) / 2,
-            // A probe tries the forgotten ceiling itself: one request tells.
-            (None, Some(forgotten)) if self.page < forgotten => forgotten,
+            // A probe goes halfway to the forgotten ceiling, and tries the ceiling itself once
+            // close: one request tells.
+            (None, Some(forgotten)) if close(self.page, forgotten) => forgotten,
+            (None, Some(forgotten)) if self.page < forgotten => (self.page + forgotten) / 2,
             _ => self.page.saturating_mul(2),
         };
         self.page = target.clamp(self.page, limit.max(self.page));
@@ -173,17 +234,24 @@ impl RequestSize {
         self.successes = 0;
         let fitted = self.longest_seen.max(self.details);
         if self.longest_seen > 0 && fitted < self.nested {
-            // Every thread seen fits in fewer nested messages: lighten that first, same page.
+            // Every thread seen fits in fewer nested messages: lighten that first, same page,
+            // with the failed size, as heavy at the lighter nesting, as the ceiling.
+            self.ceiling = Some(scaled(self.page, self.nested, fitted));
             self.nested = fitted;
-            self.ceiling = None;
             return;
         }
         self.ceiling = Some(self.page);
         if self.page <= self.worked {
             // It worked once but keeps failing now: what worked no longer counts.
             self.worked = 0;
+            self.heaviest = 0;
         }
-        let next = (self.worked + self.page) / 2;
+        let next = match self.worked {
+            0 if self.page > 1 => (self.page / FIRST_SHRINK).max(1),
+            0 => 0,
+            worked if close(worked, self.page) => worked,
+            worked => (worked + self.page) / 2,
+        };
         if next < NESTED_FLOOR && self.nested > self.details {
             // Lighter nested expansion first: the page keeps its size, the sizes learned at the
             // heavier nesting no longer apply.
@@ -200,9 +268,9 @@ impl RequestSize {
         self.longest_seen = self.longest_seen.max(longest);
         let fitted = self.longest_seen.max(self.details);
         if self.limited && fitted < self.nested {
+            // Lighter requests: larger pages may fit now, up to the ceiling as heavy.
+            self.ceiling = self.ceiling.map(|c| scaled(c, self.nested, fitted));
             self.nested = fitted;
-            // Lighter requests: larger pages may fit now.
-            self.ceiling = None;
         }
     }
 
@@ -234,7 +302,7 @@ mod tests {
             let fits = size.page() <= largest && (nested_ok || size.nested() == 20);
             if fits {
                 read += size.page();
-                size.succeeded();
+                size.succeeded(0.0);
             } else {
                 failures += 1;
                 assert_ne!(size.failed(false), Shrink::Exhausted, "gave up");
@@ -258,7 +326,7 @@ mod tests {
                 if size.nested() < messages {
                     requests += u64::from(page);
                 }
-                size.succeeded();
+                size.succeeded(0.0);
                 if size.nested() >= messages {
                     size.threads_fit(messages);
                 }
@@ -292,7 +360,7 @@ mod tests {
         let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
         let mut pages = vec![size.page()];
         for _ in 0..3 {
-            size.succeeded();
+            size.succeeded(0.0);
             pages.push(size.page());
         }
         assert_eq!(pages, [25, 50, 100, 100]);
@@ -326,9 +394,9 @@ mod tests {
     #[test]
     fn a_blip_of_a_size_that_worked_is_retried_unchanged() {
         let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
-        size.succeeded();
-        size.succeeded(); // 100 worked? not yet: the page grew to 100 after 50 worked.
-        size.succeeded(); // now 100 worked
+        size.succeeded(0.0);
+        size.succeeded(0.0); // 100 worked? not yet: the page grew to 100 after 50 worked.
+        size.succeeded(0.0); // now 100 worked
         assert_eq!(size.page(), 100);
         assert_eq!(size.failed(false), Shrink::Same);
         assert_eq!(size.page(), 100);
@@ -376,13 +444,78 @@ mod tests {
     }
 
     #[test]
+    fn a_request_heavier_than_any_that_worked_gets_a_deadline_from_their_latency() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        assert_eq!(size.deadline_ms(), None, "no latency known yet");
+        size.succeeded(2_500.0); // 25 threads × 50 nested: 2 ms per unit
+        assert_eq!(size.page(), 50);
+        assert_eq!(size.deadline_ms(), Some(4.0 * 2.0 * 2_500.0));
+        size.succeeded(0.0);
+        assert_eq!(
+            size.deadline_ms(),
+            Some(4.0 * 2.0 * 5_000.0),
+            "the slowest counts"
+        );
+        size.failed(false); // 100 fails: back between 50 and 100, lighter than what worked
+        assert_eq!(size.page(), 75);
+        size.failed(false);
+        assert_eq!(size.page(), 62);
+        let mut fast = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        fast.succeeded(1.0);
+        assert_eq!(
+            fast.deadline_ms(),
+            Some(500.0),
+            "never under the pace interval"
+        );
+        fast.succeeded(1.0);
+        fast.succeeded(1.0);
+        assert_eq!((fast.page(), fast.deadline_ms()), (100, None), "100 worked");
+    }
+
+    #[test]
+    fn the_search_stops_within_a_quarter_of_a_size_that_works() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        size.succeeded(0.0);
+        size.succeeded(0.0); // 50 worked
+        assert_eq!(size.failed(false), Shrink::Smaller); // 100
+        assert_eq!(size.failed(false), Shrink::Smaller); // 75
+        assert_eq!(size.page(), 62);
+        assert_eq!(size.failed(false), Shrink::Smaller); // 62 is within a quarter of 50
+        assert_eq!(size.page(), 50);
+        for _ in 0..PROBE_AFTER - 1 {
+            size.succeeded(0.0);
+            assert_eq!(size.page(), 50);
+        }
+        size.succeeded(0.0);
+        assert_eq!(
+            size.page(),
+            62,
+            "after {PROBE_AFTER}, a probe of the close ceiling"
+        );
+        assert_eq!(size.failed(false), Shrink::Smaller);
+        assert_eq!(size.page(), 50);
+    }
+
+    #[test]
+    fn a_lighter_nesting_scales_the_ceiling_instead_of_forgetting_it() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        size.succeeded(0.0); // 25 × 50 worked
+        size.threads_fit(30);
+        assert_eq!(size.failed(false), Shrink::Smaller); // 50 × 50 did not
+        assert_eq!((size.page(), size.nested()), (50, 30));
+        size.succeeded(0.0);
+        // 50 × 50 failed, so 84 × 30 is as heavy: halfway to it, not to 100.
+        assert_eq!(size.page(), 67);
+    }
+
+    #[test]
     fn a_refusal_of_nested_details_keeps_the_nesting_narrow() {
         let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
         assert!(size.nested_refused());
         assert_eq!(size.nested(), 20);
         assert!(!size.nested_refused());
         for _ in 0..50 {
-            size.succeeded();
+            size.succeeded(0.0);
         }
         assert_eq!((size.page(), size.nested()), (100, 20));
     }

@@ -244,12 +244,19 @@ impl SyncPlanner {
         })
     }
 
-    /// Takes a normalised list page; returns its threads still to yield, in list order. The
-    /// page is consumed: its threads and their nested messages move out, so it is never held
-    /// twice (a page of nested details is the largest thing a sync holds).
-    pub fn accept_list_page(&mut self, mut page: Value) -> Vec<PendingThread> {
+    /// How long to wait for the next list request when that is shorter than the client's
+    /// timeout: a request heavier than any that worked (see [`RequestSize::deadline_ms`]).
+    pub fn list_deadline_ms(&self) -> Option<f64> {
+        self.size.deadline_ms()
+    }
+
+    /// Takes a normalised list page, answered `latency_ms` after it was sent; returns its
+    /// threads still to yield, in list order. The page is consumed: its threads and their
+    /// nested messages move out, so it is never held twice (a page of nested details is the
+    /// largest thing a sync holds).
+    pub fn accept_list_page(&mut self, mut page: Value, latency_ms: f64) -> Vec<PendingThread> {
         self.other_failures = 0;
-        self.size.succeeded();
+        self.size.succeeded(latency_ms);
         let next = next_cursor(page.get("paging"));
         let items = match page.get_mut("data").map(Value::take) {
             Some(Value::Array(items)) => items,
@@ -426,7 +433,7 @@ mod tests {
     }
 
     fn walk(p: &mut SyncPlanner, body: &Value) -> Vec<String> {
-        let threads = p.accept_list_page(body.clone());
+        let threads = p.accept_list_page(body.clone(), 0.0);
         let ids = threads.iter().map(|t| t.id.clone()).collect();
         for t in threads {
             p.complete(t);
@@ -480,7 +487,11 @@ mod tests {
                 }
                 assert!(sizes.len() < 20, "{kind:?} never gives up");
             };
-            assert_eq!(sizes[..2], [12, 6], "{kind:?}");
+            assert_eq!(
+                sizes[..2],
+                [6, 1],
+                "{kind:?}: a quarter while nothing worked"
+            );
             assert!(p
                 .list_request()
                 .unwrap()
@@ -507,7 +518,7 @@ mod tests {
             .collect();
         let body = json!({"data": [{"id": "t1", "updated_time": "2026-01-01T00:00:00+0000",
             "messages": {"data": messages}}]});
-        let threads = p.accept_list_page(body);
+        let threads = p.accept_list_page(body, 0.0);
         assert_eq!(threads[0].messages.len(), 30);
         assert_eq!(p.nested_limit(), 30);
     }
@@ -528,7 +539,7 @@ mod tests {
     fn a_checkpoint_resumes_on_the_same_page_after_the_last_thread() {
         let mut p = planner();
         let body = page(&["t1", "t2", "t3"], Some("A"));
-        let threads = p.accept_list_page(body.clone());
+        let threads = p.accept_list_page(body.clone(), 0.0);
         let (_, checkpoint) = p.complete(threads[0].clone());
         let settings = SyncSettings {
             platform: Some(Platform::Messenger),

@@ -28,6 +28,8 @@ pub struct TestTransport {
     pub slept_ms: Rc<Cell<f64>>,
     /// Every URL sent, in order.
     pub sent: Rc<RefCell<Vec<String>>>,
+    /// The timeout each request that timed out was sent with, in order.
+    pub timed_out: Rc<RefCell<Vec<f64>>>,
 }
 
 impl TestTransport {
@@ -38,6 +40,7 @@ impl TestTransport {
             rng: Rc::new(Cell::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)),
             slept_ms: Rc::new(Cell::new(0.0)),
             sent: Rc::default(),
+            timed_out: Rc::default(),
         }
     }
 }
@@ -50,6 +53,7 @@ impl Transport for TestTransport {
         if result == Err(TransportError::Timeout) {
             // The virtual clock sees the whole wait a real client would have had.
             self.clock_ms.set(self.clock_ms.get() + timeout_ms);
+            self.timed_out.borrow_mut().push(timeout_ms);
         }
         result
     }
