@@ -33,6 +33,18 @@ pub struct Checkpoint {
     pub done: Vec<String>,
     /// Newest `updated_time` seen by the run that started this sync (unix seconds).
     pub newest: Option<i64>,
+    /// What the sync learned about the list request sizes Graph serves, so a resumed run does
+    /// not learn it again (optional: version 1 checkpoints of earlier releases have none).
+    pub size: Option<LearnedSize>,
+}
+
+/// A list request size that worked: threads and nested messages, and the smallest page that
+/// failed at that nesting, if one did. Written as `"size": [page, nested, ceiling?]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LearnedSize {
+    pub page: u32,
+    pub nested: u32,
+    pub ceiling: Option<u32>,
 }
 
 /// The checkpoint string: written field by field (serde derives here would cost the wasm build
@@ -55,6 +67,10 @@ pub fn encode_checkpoint(c: &Checkpoint) -> String {
     }
     if let Some(after) = &c.after {
         put("after", Value::from(after.as_str()));
+    }
+    if let Some(size) = c.size {
+        let numbers = [Some(size.page), Some(size.nested), size.ceiling];
+        put("size", numbers.into_iter().flatten().collect());
     }
     format!("{TAG}{CHECKPOINT_VERSION}:{}", Value::Object(v))
 }
@@ -102,7 +118,35 @@ fn read_fields(json: &str) -> Option<Checkpoint> {
             })
             .unwrap_or_default(),
         newest: v.get("newest").and_then(Value::as_i64),
+        size: v.get("size").and_then(learned_size),
     })
+}
+
+/// `[page, nested, ceiling?]`, every number at least 1; anything else is no size (a hint
+/// lost costs a few requests, a checkpoint refused would cost the sync).
+fn learned_size(v: &Value) -> Option<LearnedSize> {
+    let numbers = v
+        .as_array()?
+        .iter()
+        .map(|n| {
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|&n| n > 0)
+        })
+        .collect::<Option<Vec<u32>>>()?;
+    match numbers[..] {
+        [page, nested] => Some(LearnedSize {
+            page,
+            nested,
+            ceiling: None,
+        }),
+        [page, nested, ceiling] => Some(LearnedSize {
+            page,
+            nested,
+            ceiling: Some(ceiling),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +170,7 @@ mod tests {
             after: Some("QVFIUabc-_=".into()),
             done: vec!["t_1".into(), "t_2".into()],
             newest: Some(1_767_225_600),
+            size: None,
         }
     }
 
@@ -138,6 +183,7 @@ mod tests {
             after: None,
             done: Vec::new(),
             newest: None,
+            size: None,
         }
     }
 
@@ -155,6 +201,32 @@ mod tests {
         let encoded = encode_checkpoint(&widest);
         assert!(encoded.len() > 99 * 120, "all ids are in it");
         assert!(encoded.len() < 16 * 1024, "{} bytes", encoded.len());
+    }
+
+    #[test]
+    fn a_learned_size_is_kept_and_a_malformed_one_ignored() {
+        let learned = Checkpoint {
+            size: Some(LearnedSize {
+                page: 50,
+                nested: 30,
+                ceiling: Some(67),
+            }),
+            ..minimal_state()
+        };
+        let text = encode_checkpoint(&learned);
+        assert!(text.contains(r#""size":[50,30,67]"#), "{text}");
+        assert_eq!(decode_checkpoint(&text).unwrap(), learned);
+        for size in [
+            r#"[50]"#,
+            r#"[0,30]"#,
+            r#"[50,30,67,1]"#,
+            r#""50x30""#,
+            r#"[50,-1]"#,
+            r#"[50,4294967296]"#,
+        ] {
+            let text = GOLDEN_V1_MINIMAL.replace(r#""done""#, &format!(r#""size":{size},"done""#));
+            assert_eq!(decode_checkpoint(&text).unwrap(), minimal_state(), "{size}");
+        }
     }
 
     #[test]

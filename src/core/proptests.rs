@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::{json, Value};
 
-use crate::core::checkpoint::{decode_checkpoint, encode_checkpoint, Checkpoint};
+use crate::core::checkpoint::{decode_checkpoint, encode_checkpoint, Checkpoint, LearnedSize};
 use crate::core::error::classify_error;
 use crate::core::fields::{parse_fields, Field, FieldList};
 use crate::core::models::{CONVERSATION, MESSAGE, PARTICIPANT};
@@ -685,9 +685,10 @@ fn checkpoint() -> impl Strategy<Value = Checkpoint> {
         any::<Option<String>>(),
         prop::collection::vec(any::<String>(), 0..4),
         any::<Option<i64>>(),
+        prop::option::of((1..=u32::MAX, 1..=u32::MAX, prop::option::of(1..=u32::MAX))),
     )
         .prop_map(
-            |(account, instagram, since, details, after, done, newest)| Checkpoint {
+            |(account, instagram, since, details, after, done, newest, size)| Checkpoint {
                 account,
                 platform: if instagram {
                     Platform::Instagram
@@ -699,6 +700,11 @@ fn checkpoint() -> impl Strategy<Value = Checkpoint> {
                 after,
                 done,
                 newest,
+                size: size.map(|(page, nested, ceiling)| LearnedSize {
+                    page,
+                    nested,
+                    ceiling,
+                }),
             },
         )
 }

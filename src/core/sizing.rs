@@ -24,7 +24,9 @@
 //! - a request heavier than any that worked gets a deadline from the latency of those that
 //!   did ([`RequestSize::deadline_ms`]): Graph often answers an over-heavy request by never
 //!   answering, and waiting out the client's whole timeout for every probe would cost more
-//!   than probing saves.
+//!   than probing saves;
+//! - a checkpoint keeps the largest size that worked and the ceiling above it, so a resumed run
+//!   (the inbox service's next slice, say) starts there instead of learning it again.
 //!
 //! Where Graph has shown it limits the size, the nested limit also follows the inbox: once a list
 //! page holds every thread's messages in full, asking for more nested messages than the longest
@@ -36,6 +38,8 @@
 //! Explicit answers are followed as they come: "reduce the amount of data" is a too-heavy
 //! failure, and a refusal of nested message details (9000001, or code 100 for the list) keeps
 //! the nested limit at the detailed messages for the rest of the sync.
+
+use crate::core::checkpoint::LearnedSize;
 
 /// Graph's default page of conversations: where a sync starts.
 pub const START_PAGE_SIZE: u32 = 25;
@@ -137,6 +141,31 @@ impl RequestSize {
             heaviest: 0,
             slowest_ms_per_unit: None,
         }
+    }
+
+    /// Sizes for a sync resumed from a checkpoint: from the size the earlier run learned, which
+    /// worked, under the ceiling it found.
+    pub fn resumed(max_page: u32, details: u32, learned: Option<LearnedSize>) -> Self {
+        let mut size = RequestSize::new(max_page, details);
+        if let Some(l) = learned {
+            size.page = l.page.min(max_page);
+            size.nested = l.nested.clamp(details, DEFAULT_NESTED_LIMIT.max(details));
+            size.worked = size.page;
+            size.heaviest = size.weight();
+            size.ceiling = l.ceiling.filter(|&c| c > size.page);
+            size.limited = size.ceiling.is_some() || size.nested < DEFAULT_NESTED_LIMIT;
+        }
+        size
+    }
+
+    /// What a checkpoint keeps: the largest page that worked at this nesting and the ceiling
+    /// above it; nothing before a request has worked.
+    pub fn learned(&self) -> Option<LearnedSize> {
+        (self.worked > 0).then_some(LearnedSize {
+            page: self.worked,
+            nested: self.nested,
+            ceiling: self.ceiling.or(self.probing),
+        })
     }
 
     /// Threads × nested messages: how heavy the next request is.
@@ -506,6 +535,39 @@ mod tests {
         size.succeeded(0.0);
         // 50 × 50 failed, so 84 × 30 is as heavy: halfway to it, not to 100.
         assert_eq!(size.page(), 67);
+    }
+
+    #[test]
+    fn a_resumed_sync_starts_from_what_the_earlier_run_learned() {
+        let mut size = RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20);
+        assert_eq!(size.learned(), None, "nothing worked yet");
+        size.succeeded(0.0);
+        size.threads_fit(30);
+        size.failed(false); // 50 × 50 fails: 50 × 30 next, under 84
+        size.succeeded(0.0);
+        size.failed(false); // 67 fails
+        let learned = size.learned().unwrap();
+        assert_eq!(
+            learned,
+            LearnedSize {
+                page: 50,
+                nested: 30,
+                ceiling: Some(67)
+            }
+        );
+        let mut resumed = RequestSize::resumed(DEFAULT_MAX_PAGE_SIZE, 20, Some(learned));
+        assert_eq!((resumed.page(), resumed.nested()), (50, 30));
+        assert_eq!(resumed.deadline_ms(), None, "a size that worked");
+        resumed.succeeded(0.0);
+        assert_eq!(resumed.page(), 58, "on toward the ceiling, not past it");
+        let smaller = RequestSize::resumed(10, 20, Some(learned));
+        assert_eq!(
+            (smaller.page(), smaller.nested()),
+            (10, 30),
+            "the caller's pageSize caps it"
+        );
+        let fresh = RequestSize::resumed(DEFAULT_MAX_PAGE_SIZE, 20, None);
+        assert_eq!(fresh, RequestSize::new(DEFAULT_MAX_PAGE_SIZE, 20));
     }
 
     #[test]

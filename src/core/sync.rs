@@ -157,11 +157,12 @@ impl SyncPlanner {
                 after: None,
                 done: Vec::new(),
                 newest: None,
+                size: None,
             },
         };
         Ok(SyncPlanner {
             skip: resume.done.iter().collect(),
-            size: RequestSize::new(max_page_size, resume.details),
+            size: RequestSize::resumed(max_page_size, resume.details, resume.size),
             resume,
             concurrency,
             seen: IdSet::new(),
@@ -333,6 +334,7 @@ impl SyncPlanner {
 
     pub fn checkpoint(&self) -> String {
         let mut resume = self.resume.clone();
+        resume.size = self.size.learned();
         // Only the current page's ids matter on resume; the skipped ones count as done too.
         resume.done.extend(self.skip.iter().cloned());
         resume.done.sort();
@@ -550,5 +552,23 @@ mod tests {
         assert_eq!(resumed.list_request().unwrap().get("after"), None);
         assert_eq!(walk(&mut resumed, &body), ["t2", "t3"]);
         assert_eq!(resumed.list_request().unwrap().get("after"), Some("A"));
+    }
+
+    #[test]
+    fn a_checkpoint_carries_the_size_graph_served() {
+        let mut p = planner();
+        let heavy = GraphApiError::new(crate::core::error::ErrorKind::Transient, "oops");
+        assert_eq!(p.recover(heavy, 10.0).unwrap(), 0.0);
+        assert_eq!(p.page_size(), 6, "25 failed, nothing worked yet");
+        let threads = p.accept_list_page(page(&["t1", "t2"], Some("A")), 0.0);
+        let (_, checkpoint) = p.complete(threads[0].clone());
+        let settings = SyncSettings {
+            platform: Some(Platform::Messenger),
+            checkpoint: Some(checkpoint),
+            ..Default::default()
+        };
+        let resumed = SyncPlanner::new("106000000000001", &settings).unwrap();
+        // Resumed at the size that worked, not at 25 again.
+        assert_eq!(resumed.list_request().unwrap().get("limit"), Some("6"));
     }
 }
