@@ -14,8 +14,8 @@
 //!   the periodic probe below refines;
 //! - a failure of a size that already worked is a blip first: the same request is sent once
 //!   more, and only a second failure shrinks it;
-//! - when even 1 thread is too heavy, the nested message limit drops to the detailed messages
-//!   (older ids then come through the `/messages` edge);
+//! - when even 1 thread is too heavy, the nested message limit comes down, halfway to the
+//!   detailed messages each time (older ids then come through the `/messages` edge);
 //! - when the smallest request still fails [`SMALLEST_ATTEMPTS`] times, the sync gives up with
 //!   the cause, and its checkpoint resumes it later;
 //! - after [`PROBE_AFTER`] successes under a ceiling, the sync probes halfway to it again (the
@@ -282,9 +282,10 @@ impl RequestSize {
             worked => (worked + self.page) / 2,
         };
         if next < NESTED_FLOOR && self.nested > self.details {
-            // Lighter nested expansion first: the page keeps its size, the sizes learned at the
-            // heavier nesting no longer apply.
-            self.nested = self.details;
+            // One thread is too heavy: lighter nested expansion, halfway down to the detailed
+            // messages (a nesting that still holds whole threads spares each a `/messages`
+            // request). The sizes learned at the heavier nesting no longer apply.
+            self.nested = (self.nested + self.details) / 2;
             self.ceiling = None;
             return;
         }
