@@ -39,7 +39,7 @@ pub struct Checkpoint {
 }
 
 /// A list request size that worked: threads and nested messages, and the smallest page that
-/// failed at that nesting, if one did. Written as `"size": [page, nested, ceiling?]`.
+/// failed at that nesting, if one did. Written as `"limit"`, `"nested"` and `"ceiling"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LearnedSize {
     pub page: u32,
@@ -69,8 +69,11 @@ pub fn encode_checkpoint(c: &Checkpoint) -> String {
         put("after", Value::from(after.as_str()));
     }
     if let Some(size) = c.size {
-        let numbers = [Some(size.page), Some(size.nested), size.ceiling];
-        put("size", numbers.into_iter().flatten().collect());
+        put("limit", Value::from(size.page));
+        put("nested", Value::from(size.nested));
+        if let Some(ceiling) = size.ceiling {
+            put("ceiling", Value::from(ceiling));
+        }
     }
     format!("{TAG}{CHECKPOINT_VERSION}:{}", Value::Object(v))
 }
@@ -97,6 +100,10 @@ pub fn decode_checkpoint(text: &str) -> Result<Checkpoint, GraphApiError> {
 fn read_fields(json: &str) -> Option<Checkpoint> {
     let v: Value = serde_json::from_str(json).ok()?;
     let string = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    let number = |k: &str| {
+        let n = v.get(k).and_then(Value::as_u64)?;
+        u32::try_from(n).ok().filter(|&n| n > 0)
+    };
     let platform = match v.get("platform")?.as_str()? {
         "messenger" => Platform::Messenger,
         "instagram" => Platform::Instagram,
@@ -118,35 +125,17 @@ fn read_fields(json: &str) -> Option<Checkpoint> {
             })
             .unwrap_or_default(),
         newest: v.get("newest").and_then(Value::as_i64),
-        size: v.get("size").and_then(learned_size),
+        // A size that is not whole is no size: a hint lost costs a few requests, a checkpoint
+        // refused would cost the sync.
+        size: match (number("limit"), number("nested")) {
+            (Some(page), Some(nested)) => Some(LearnedSize {
+                page,
+                nested,
+                ceiling: number("ceiling"),
+            }),
+            _ => None,
+        },
     })
-}
-
-/// `[page, nested, ceiling?]`, every number at least 1; anything else is no size (a hint
-/// lost costs a few requests, a checkpoint refused would cost the sync).
-fn learned_size(v: &Value) -> Option<LearnedSize> {
-    let numbers = v
-        .as_array()?
-        .iter()
-        .map(|n| {
-            n.as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .filter(|&n| n > 0)
-        })
-        .collect::<Option<Vec<u32>>>()?;
-    match numbers[..] {
-        [page, nested] => Some(LearnedSize {
-            page,
-            nested,
-            ceiling: None,
-        }),
-        [page, nested, ceiling] => Some(LearnedSize {
-            page,
-            nested,
-            ceiling: Some(ceiling),
-        }),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -214,17 +203,17 @@ mod tests {
             ..minimal_state()
         };
         let text = encode_checkpoint(&learned);
-        assert!(text.contains(r#""size":[50,30,67]"#), "{text}");
+        assert!(text.contains(r#""ceiling":67,"#), "{text}");
+        assert!(text.contains(r#""limit":50,"nested":30,"#), "{text}");
         assert_eq!(decode_checkpoint(&text).unwrap(), learned);
         for size in [
-            r#"[50]"#,
-            r#"[0,30]"#,
-            r#"[50,30,67,1]"#,
-            r#""50x30""#,
-            r#"[50,-1]"#,
-            r#"[50,4294967296]"#,
+            r#""limit":50,"#,
+            r#""limit":0,"nested":30,"#,
+            r#""limit":"50","nested":30,"#,
+            r#""limit":50,"nested":-1,"#,
+            r#""limit":50,"nested":4294967296,"#,
         ] {
-            let text = GOLDEN_V1_MINIMAL.replace(r#""done""#, &format!(r#""size":{size},"done""#));
+            let text = GOLDEN_V1_MINIMAL.replace(r#""done""#, &format!(r#"{size}"done""#));
             assert_eq!(decode_checkpoint(&text).unwrap(), minimal_state(), "{size}");
         }
     }
