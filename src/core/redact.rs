@@ -40,14 +40,13 @@ pub fn strip_url(url: &str) -> String {
         Some((q, f)) => (q, Some(f)),
         None => (rest, None),
     };
-    let kept: Vec<&str> = query
+    let kept = query
         .split('&')
-        .filter(|pair| !pair.is_empty() && !is_secret_key(pair.split('=').next().unwrap_or("")))
-        .collect();
+        .filter(|pair| !pair.is_empty() && !is_secret_key(pair.split('=').next().unwrap_or("")));
     let mut out = base.to_owned();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
+    for (i, pair) in kept.enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(pair);
     }
     if let Some(fragment) = fragment {
         out.push('#');

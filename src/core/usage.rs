@@ -1,5 +1,6 @@
 //! Rate-limit usage Graph reports in `X-App-Usage`, `X-Page-Usage` and `X-Business-Use-Case-Usage`.
 
+use crate::core::schema::number_in_text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -59,7 +60,7 @@ pub struct Usage {
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => number_in_text(s),
         _ => None,
     }
 }
