@@ -109,8 +109,10 @@ pub struct SyncPlanner {
     resume: Checkpoint,
     size: RequestSize,
     concurrency: u32,
-    /// Threads of the current page still to skip (from a checkpoint).
-    skip: IdSet,
+    /// Threads of the current page still to skip (from a checkpoint). Full ids, not an `IdSet`:
+    /// every checkpoint names them again; a checkpoint holds one page of them, so a linear
+    /// search is quick.
+    skip: Vec<String>,
     /// Conversation ids yielded in this run: a thread that shifts across a page boundary while
     /// the walk goes on is not yielded twice.
     seen: IdSet,
@@ -161,7 +163,7 @@ impl SyncPlanner {
             },
         };
         Ok(SyncPlanner {
-            skip: resume.done.iter().collect(),
+            skip: resume.done.clone(),
             size: RequestSize::resumed(max_page_size, resume.details, resume.size),
             resume,
             concurrency,

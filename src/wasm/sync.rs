@@ -29,7 +29,11 @@ impl SyncSource {
     }
 
     fn report(&self) {
-        if let (Some(callback), Ok(progress)) = (&self.on_progress, to_js(&self.sync.progress())) {
+        // Without a callback, no progress object is made (one per item otherwise).
+        let Some(callback) = &self.on_progress else {
+            return;
+        };
+        if let Ok(progress) = to_js(&self.sync.progress()) {
             // A throwing callback is the caller's business; the sync goes on.
             let _ = callback.call1(&JsValue::NULL, &progress);
         }
