@@ -35,7 +35,8 @@ const IG = "17841400000000001";
 
 const sim = await startSim([
   "--seed", "42", "--www", env.DEMO_SITE, ...SIM_ARGS,
-  "--webhook-secret", SECRETS.APP_SECRET, "--verify-token", SECRETS.VERIFY_TOKEN, "--webhook-batch-ms", "100",
+  // `--name=value`: a random base64url secret can start with "-", which would read as an option.
+  `--webhook-secret=${SECRETS.APP_SECRET}`, `--verify-token=${SECRETS.VERIFY_TOKEN}`, "--webhook-batch-ms", "100",
 ]);
 const simJson = async (path, init) => {
   const res = await fetch(`${sim.url}${path}`, init);
