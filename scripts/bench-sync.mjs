@@ -8,7 +8,7 @@
 //    next to the same run's baseline: plain `fetch` of the very list pages the sync read, at the
 //    times it read them, bodies thrown away. Node's own fetch grows RSS by tens of MB for these bytes
 //    (response buffers waiting for GC, freed memory glibc keeps), so the sync is judged by what
-//    it adds to that floor.
+//    it adds to that cost.
 // Writes "## syncInbox" of BENCHMARKS.md.
 import { spawn } from "node:child_process";
 import { startSim } from "../tests/js/launch.mjs";
@@ -156,7 +156,7 @@ async function memory(threads, every) {
     fetches.push(await child(FETCH, [], JSON.stringify(mem.sent)));
   }
   sim.stop();
-  return { runs, mem, fetches, floor: middle(fetches) };
+  return { runs, mem, fetches, plain: middle(fetches) };
 }
 const big = await memory(BIG, 2000);
 const huge = await memory(HUGE, 10000);
@@ -196,12 +196,12 @@ time the sync sent it, bodies thrown away, also median of 3 fresh processes, in 
 
 | threads listed (messages, requests) | RSS before | peak | growth | the three runs | plain \`fetch\` of the same pages: growth (three runs) | sync − plain \`fetch\` | V8 heap total / used | external (array buffers) | wasm memory |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-${[big, huge].map(({ mem, runs, floor, fetches }) => `| ${mem.threads.toLocaleString("en")} (${mem.messages.toLocaleString("en")}, ${mem.progress.requests}) | ${mb(mem.base.rss)} MB | ${mb(mem.peak)} MB | **${mb(growth(mem))} MB** | ${runs.map((r) => mb(growth(r))).join(", ")} MB | ${mb(growth(floor))} MB (${fetches.map((r) => mb(growth(r))).join(", ")}) | **${mb(growth(mem) - growth(floor))} MB** | ${grow(mem, "heapTotal")} / ${grow(mem, "heapUsed")} | ${grow(mem, "external")} (${grow(mem, "arrayBuffers")}) | ${mb(mem.base.wasm)} → ${mb(mem.end.wasm)} MB |`).join("\n")}
+${[big, huge].map(({ mem, runs, plain, fetches }) => `| ${mem.threads.toLocaleString("en")} (${mem.messages.toLocaleString("en")}, ${mem.progress.requests}) | ${mb(mem.base.rss)} MB | ${mb(mem.peak)} MB | **${mb(growth(mem))} MB** | ${runs.map((r) => mb(growth(r))).join(", ")} MB | ${mb(growth(plain))} MB (${fetches.map((r) => mb(growth(r))).join(", ")}) | **${mb(growth(mem) - growth(plain))} MB** | ${grow(mem, "heapTotal")} / ${grow(mem, "heapUsed")} | ${grow(mem, "external")} (${grow(mem, "arrayBuffers")}) | ${mb(mem.base.wasm)} → ${mb(mem.end.wasm)} MB |`).join("\n")}
 
 Growth per extra thread from ${big.mem.threads.toLocaleString("en")} to ${huge.mem.threads.toLocaleString("en")} threads: **${perExtra("mem").toFixed(0)} bytes** for the sync,
-${perExtra("floor").toFixed(0)} bytes for plain \`fetch\` of the same pages (goal: flat; at most 20 MB for ${BIG.toLocaleString("en")} threads;
-plain \`fetch\` of these pages, ${(big.floor.bytes / big.floor.requests / 1024).toFixed(0)} KB each on average, grows ${mb(growth(big.floor))} MB by itself, its V8 heap
-total ${grow(big.floor, "heapTotal")} / ${grow(huge.floor, "heapTotal")}). The V8 and external columns are
+${perExtra("plain").toFixed(0)} bytes for plain \`fetch\` of the same pages (goal: flat; at most 20 MB for ${BIG.toLocaleString("en")} threads;
+plain \`fetch\` of these pages, ${(big.plain.bytes / big.plain.requests / 1024).toFixed(0)} KB each on average, grows ${mb(growth(big.plain))} MB by itself, its V8 heap
+total ${grow(big.plain, "heapTotal")} / ${grow(huge.plain, "heapTotal")}). The V8 and external columns are
 the change from before the sync to its end, each after a full GC; the wasm memory never shrinks,
 so its end is its peak. Growth along the ${HUGE.toLocaleString("en")}-thread run after
 ${huge.mem.marks.map(([t]) => t.toLocaleString("en")).join(" / ")} threads: ${huge.mem.marks.map(([, g]) => mb(g)).join(" / ")} MB.
